@@ -1,0 +1,255 @@
+import type { Block, BehavioralBlock, Comparison, Condition, Duration, Query, Relation, Scalar, Window } from '../definition/ast.js';
+import { DEFAULT_COUNT, countAdmitsZero, isComparison } from '../definition/ast.js';
+import { TIME_UNIT_MS, parseInstant } from '../definition/operators.js';
+import { SegmataError } from '../errors.js';
+import { TABLES } from '../schema/defaults.js';
+import type { SchemaRegistry } from '../schema/registry.js';
+import type { AttributeType, RecordKind } from '../schema/types.js';
+import type { SqlValue } from '../store/store.js';
+import type { Dialect } from './dialect.js';
+
+/** How a `segment` block reads another segment. */
+export type SegmentSource =
+  /** Live dynamic/compound and static segments: their maintained members. */
+  | { kind: 'members' }
+  /** Segments whose membership is not maintained (draft, stopped): their definition, inline. */
+  | { kind: 'inline'; query: Query };
+
+export interface CompileContext {
+  registry: SchemaRegistry;
+  dialect: Dialect;
+  /** The evaluation instant: windows and relative dates are measured from it. */
+  now: Date;
+  segmentSource(id: string): SegmentSource;
+}
+
+export interface CompiledQuery {
+  sql: string;
+  params: SqlValue[];
+}
+
+const SET_OPERATOR: Record<Relation, string> = { or: 'UNION', and_also: 'INTERSECT', but_not: 'EXCEPT' };
+
+export function durationMs(d: Duration): number {
+  return d.amount * TIME_UNIT_MS[d.unit];
+}
+
+/**
+ * Compiles a segment query to one set-based SQL statement returning distinct contact ids
+ * (column `id`). A visitor with one method per node kind; values are pushed as parameters.
+ */
+class SegmentCompiler {
+  readonly params: SqlValue[] = [];
+  private aliasCounter = 0;
+  private readonly inlining: string[] = [];
+
+  constructor(private readonly ctx: CompileContext) {}
+
+  private get d(): Dialect {
+    return this.ctx.dialect;
+  }
+
+  private alias(prefix: string): string {
+    return `${prefix}${++this.aliasCounter}`;
+  }
+
+  param(value: SqlValue, type: AttributeType | 'integer'): string {
+    this.params.push(value);
+    return this.d.param(this.params.length, type);
+  }
+
+  private instantParam(ms: number): string {
+    return this.param(new Date(ms).toISOString(), 'datetime');
+  }
+
+  private table(kind: RecordKind): string {
+    return this.d.ident(TABLES[kind]);
+  }
+
+  query(q: Query): string {
+    return this.blocks(q.blocks);
+  }
+
+  blocks(blocks: Block[]): string {
+    let acc = '';
+    blocks.forEach((b, i) => {
+      const sql = this.block(b);
+      if (i === 0) {
+        acc = sql;
+        return;
+      }
+      const op = SET_OPERATOR[b.relation ?? 'or'];
+      // Each step is wrapped as a derived table so evaluation is strictly left to right
+      // (SQL would otherwise bind INTERSECT tighter than UNION/EXCEPT).
+      acc = `SELECT id FROM (${acc}) AS ${this.alias('l')} ${op} SELECT id FROM (${sql}) AS ${this.alias('r')}`;
+    });
+    return acc;
+  }
+
+  block(b: Block): string {
+    switch (b.kind) {
+      case 'profile':
+        return this.profile(b.where);
+      case 'behavioral':
+        return this.behavioral(b);
+      case 'segment':
+        return this.segment(b.segment);
+      case 'group':
+        return this.blocks(b.blocks);
+    }
+  }
+
+  private profile(where: Condition): string {
+    const c = this.alias('c');
+    const joins = new Map<string, string>();
+    const cond = this.condition(where, 'contact', c, joins);
+    const joinSql = [...joins.values()].join(' ');
+    return `SELECT ${c}.id AS id FROM ${this.table('contact')} AS ${c} ${joinSql} WHERE ${cond}`;
+  }
+
+  private behavioral(b: BehavioralBlock): string {
+    const i = this.alias('i');
+    const nowMs = this.ctx.now.getTime();
+    const filters = [
+      `${i}.type = ${this.param(b.interaction, 'string')}`,
+      `${i}.occurred_at <= ${this.instantParam(nowMs)}`,
+      ...this.window(b.window, `${i}.occurred_at`, nowMs),
+    ];
+    if (b.where) filters.push(this.condition(b.where, 'interaction', i, new Map()));
+    const count = b.count ?? DEFAULT_COUNT;
+    const cmp = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' }[count.op];
+    const c = this.alias('c');
+    const matching = `SELECT ${i}.contact_id AS contact_id, count(*) AS n FROM ${this.table('interaction')} AS ${i} WHERE ${filters.join(' AND ')} GROUP BY ${i}.contact_id`;
+    const value = this.param(count.value, 'integer');
+    if (countAdmitsZero(count)) {
+      // Contacts without any matching interaction count as 0 and belong too.
+      const x = this.alias('x');
+      return `SELECT ${c}.id AS id FROM ${this.table('contact')} AS ${c} LEFT JOIN (${matching}) AS ${x} ON ${x}.contact_id = ${c}.id WHERE coalesce(${x}.n, 0) ${cmp} ${value}`;
+    }
+    const x = this.alias('x');
+    return `SELECT ${c}.id AS id FROM ${this.table('contact')} AS ${c} WHERE ${c}.id IN (SELECT ${x}.contact_id FROM (${matching}) AS ${x} WHERE ${x}.n ${cmp} ${value})`;
+  }
+
+  private window(w: Window | undefined, column: string, nowMs: number): string[] {
+    if (!w) return [];
+    if ('last' in w) return [`${column} > ${this.instantParam(nowMs - durationMs(w.last))}`];
+    return [`${column} >= ${this.instantParam(parseInstant(w.from)!)}`, `${column} <= ${this.instantParam(parseInstant(w.to)!)}`];
+  }
+
+  private segment(id: string): string {
+    const source = this.ctx.segmentSource(id);
+    if (source.kind === 'members') {
+      return `SELECT contact_id AS id FROM memberships WHERE segment_id = ${this.param(id, 'string')}`;
+    }
+    if (this.inlining.includes(id)) {
+      throw new SegmataError('evaluation_failed', `segment references form a cycle: ${[...this.inlining, id].join(' → ')}`);
+    }
+    this.inlining.push(id);
+    try {
+      return this.query(source.query);
+    } finally {
+      this.inlining.pop();
+    }
+  }
+
+  /** A condition as a two-valued boolean SQL expression (nulls already folded to false). */
+  private condition(c: Condition, start: RecordKind, rowAlias: string, joins: Map<string, string>): string {
+    if (isComparison(c)) return this.comparison(c, start, rowAlias, joins);
+    if ('all' in c) return `(${c.all.map((x) => this.condition(x, start, rowAlias, joins)).join(' AND ')})`;
+    if ('any' in c) return `(${c.any.map((x) => this.condition(x, start, rowAlias, joins)).join(' OR ')})`;
+    return `(NOT ${this.condition(c.not, start, rowAlias, joins)})`;
+  }
+
+  private column(c: Comparison, start: RecordKind, rowAlias: string, joins: Map<string, string>): { expr: string; type: AttributeType } {
+    const resolved = this.ctx.registry.resolve(start, c.attr);
+    if (typeof resolved === 'string') throw new SegmataError('invalid_definition', resolved, [{ path: 'attr', message: resolved }]);
+    let alias = rowAlias;
+    let key = '';
+    for (const hop of resolved.hops) {
+      key += `.${hop.name}`;
+      let joined = joins.get(key);
+      const next = `${rowAlias}_${hop.name}`;
+      if (!joined) {
+        // Many-to-one: a LEFT JOIN keeps contacts whose reference dangles (they match nothing).
+        joined = `LEFT JOIN ${this.table(hop.to)} AS ${next} ON ${next}.id = ${alias}.${this.d.ident(hop.via)}`;
+        joins.set(key, joined);
+      }
+      alias = next;
+    }
+    return { expr: `${alias}.${this.d.ident(resolved.attribute.name)}`, type: resolved.attribute.type };
+  }
+
+  private comparison(c: Comparison, start: RecordKind, rowAlias: string, joins: Map<string, string>): string {
+    const { expr: raw, type } = this.column(c, start, rowAlias, joins);
+    const temporal = type === 'date' || type === 'datetime';
+    const expr = temporal ? this.d.asInstant(raw, type) : raw;
+    const p = (v: Scalar): string => (temporal ? this.instantParam(parseInstant(String(v))!) : this.param(v, type));
+    const fold = (sql: string): string => `coalesce(${sql}, false)`;
+    const v = c.value;
+    const nowMs = this.ctx.now.getTime();
+    switch (c.op) {
+      case 'eq':
+        return fold(`${expr} = ${p(v as Scalar)}`);
+      case 'ne':
+        return fold(`${expr} <> ${p(v as Scalar)}`);
+      case 'lt':
+      case 'before':
+        return fold(`${expr} < ${p(v as Scalar)}`);
+      case 'lte':
+        return fold(`${expr} <= ${p(v as Scalar)}`);
+      case 'gt':
+      case 'after':
+        return fold(`${expr} > ${p(v as Scalar)}`);
+      case 'gte':
+        return fold(`${expr} >= ${p(v as Scalar)}`);
+      case 'between': {
+        const [lo, hi] = v as [Scalar, Scalar];
+        return fold(`(${expr} >= ${p(lo)} AND ${expr} <= ${p(hi)})`);
+      }
+      case 'in':
+        return fold(`${expr} IN (${(v as Scalar[]).map(p).join(', ')})`);
+      case 'not_in':
+        return fold(`${expr} NOT IN (${(v as Scalar[]).map(p).join(', ')})`);
+      case 'contains':
+        return fold(this.d.containsCI(expr, p(v as Scalar)));
+      case 'not_contains':
+        return fold(`NOT ${this.d.containsCI(expr, p(v as Scalar))}`);
+      case 'starts_with':
+        return fold(this.d.startsWithCI(expr, p(v as Scalar)));
+      case 'ends_with':
+        return fold(this.d.endsWithCI(expr, p(v as Scalar)));
+      case 'is_empty':
+        return type === 'string' ? `(${expr} IS NULL OR ${expr} = '')` : `(${expr} IS NULL)`;
+      case 'is_not_empty':
+        return type === 'string' ? `(${expr} IS NOT NULL AND ${expr} <> '')` : `(${expr} IS NOT NULL)`;
+      case 'in_last':
+      case 'not_in_last': {
+        const lo = this.instantParam(nowMs - durationMs(v as Duration));
+        const inside = `(${expr} > ${lo} AND ${expr} <= ${this.instantParam(nowMs)})`;
+        return fold(c.op === 'in_last' ? inside : `NOT ${inside}`);
+      }
+      case 'in_month': {
+        const month = v === 'current' ? this.ctx.now.getUTCMonth() + 1 : Number(v);
+        return fold(`${this.d.monthOf(expr)} = ${this.param(month, 'integer')}`);
+      }
+    }
+  }
+}
+
+/** The distinct contact ids of a segment query, as of `ctx.now`. */
+export function compileSegment(query: Query, ctx: CompileContext): CompiledQuery {
+  const compiler = new SegmentCompiler(ctx);
+  const sql = compiler.query(query);
+  return { sql, params: compiler.params };
+}
+
+/**
+ * One statement giving the total and each top-level block's count on its own
+ * (columns `total`, `b0`, `b1`, ...): what `estimate` shows beside each block.
+ */
+export function compileCounts(query: Query, ctx: CompileContext): CompiledQuery {
+  const compiler = new SegmentCompiler(ctx);
+  const parts = query.blocks.map((b, i) => `(SELECT count(*) FROM (${compiler.block(b)}) AS q) AS b${i}`);
+  const total = `(SELECT count(*) FROM (${compiler.query(query)}) AS q) AS total`;
+  return { sql: `SELECT ${[total, ...parts].join(', ')}`, params: compiler.params };
+}

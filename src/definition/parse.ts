@@ -1,0 +1,99 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { SegmataError, type Issue } from '../errors.js';
+import type { SegmentDefinition } from './ast.js';
+import { definitionSchemas } from './json-schema.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+for (const s of definitionSchemas) ajv.addSchema(s);
+const validateShape = ajv.getSchema('segment-definition')!;
+
+/** `/query/blocks/2/where/all/0/op` → `query.blocks[2].where.all[0].op` */
+export function toPath(pointer: string): string {
+  let out = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const part = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    out += /^\d+$/.test(part) ? `[${part}]` : out ? `.${part}` : part;
+  }
+  return out;
+}
+
+const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let cur: unknown = root;
+  for (const part of pointer.split('/').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function describeError(e: ErrorObject, root: unknown): Issue | undefined {
+  const path = toPath(e.instancePath);
+  const value = valueAt(root, e.instancePath);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'if':
+      return undefined; // the branch's own errors say what is wrong
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      return { path: join(path, key), message: `unknown field "${key}"` };
+    }
+    case 'required': {
+      const key = String(p.missingProperty);
+      return { path: join(path, key), message: `required field "${key}" is missing` };
+    }
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).join(', ');
+      const what = path.endsWith('.op') ? 'operator' : path.endsWith('.kind') ? 'block kind' : 'value';
+      return { path, message: `unknown ${what} ${JSON.stringify(value)} (expected one of: ${allowed})` };
+    }
+    case 'type':
+      return { path, message: `must be ${p.type === 'integer' ? 'an integer' : `a ${String(p.type)}`}, got ${JSON.stringify(value)}` };
+    case 'minItems':
+      return { path, message: `must have at least ${String(p.limit)} item(s)` };
+    case 'minLength':
+      return { path, message: 'must not be empty' };
+    case 'maxLength':
+      return { path, message: `must be at most ${String(p.limit)} characters` };
+    case 'minimum':
+      return { path, message: `must be at least ${String(p.limit)}, got ${JSON.stringify(value)}` };
+    case 'pattern':
+      return { path, message: `${JSON.stringify(value)} does not match ${String(p.pattern)}` };
+    default:
+      return { path, message: e.message ?? 'is invalid' };
+  }
+}
+
+/** Structural validation: the JSON has the shape of a segment definition. */
+export function parseDefinitionShape(input: unknown): Omit<SegmentDefinition, 'id'> & { id?: string } {
+  if (!validateShape(input)) {
+    const seen = new Set<string>();
+    const issues: Issue[] = [];
+    for (const e of validateShape.errors ?? []) {
+      const issue = describeError(e, input);
+      if (!issue) continue;
+      const key = `${issue.path}|${issue.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        issues.push(issue);
+      }
+    }
+    if (issues.length === 0) issues.push({ path: '', message: 'is not a segment definition' });
+    throw SegmataError.fromIssues('invalid_definition', 'invalid segment definition', issues);
+  }
+  return input as Omit<SegmentDefinition, 'id'> & { id?: string };
+}
+
+/** A stable, readable id from a name: "Arizona openers!" → "arizona-openers". */
+export function idFromName(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+  return slug || 'segment';
+}

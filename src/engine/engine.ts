@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import type { SchemaRegistry } from '../schema/registry.js';
+import { addAttribute, addInteractionType, loadRegistry, setQueryable } from '../schema/store.js';
+import type { AttributeType, RecordKind } from '../schema/types.js';
+import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
+import type { Store } from '../store/store.js';
+import { systemClock, type Clock } from './clock.js';
+import { SegmentService } from './segments/service.js';
+
+export interface OpenOptions {
+  /** Database file path, or `:memory:`. */
+  db: string;
+  clock?: Clock;
+}
+
+export const DEFAULT_DB = 'segmata.duckdb';
+
+/** The database path from `--db`, then SEGMATA_DB, then ./segmata.duckdb. */
+export function dbPathFrom(db: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const p = db ?? env.SEGMATA_DB ?? DEFAULT_DB;
+  return p === ':memory:' ? p : resolve(p);
+}
+
+/**
+ * The library API: one open database with its schema registry and services. Every face
+ * (CLI, HTTP, tests) goes through this object.
+ */
+export class Engine {
+  readonly segments: SegmentService;
+
+  private constructor(
+    readonly store: Store,
+    private reg: SchemaRegistry,
+    readonly clock: Clock,
+  ) {
+    this.segments = new SegmentService({ store, registry: () => this.reg, clock });
+  }
+
+  static async open(options: OpenOptions): Promise<Engine> {
+    const clock = options.clock ?? systemClock;
+    const store = await DuckDBStore.open(options.db, clock);
+    return new Engine(store, await loadRegistry(store), clock);
+  }
+
+  get registry(): SchemaRegistry {
+    return this.reg;
+  }
+
+  async addAttribute(entity: RecordKind, name: string, type: AttributeType, queryable = true): Promise<void> {
+    await addAttribute(this.store, this.reg, { entity, name, type, queryable });
+    this.reg = await loadRegistry(this.store);
+  }
+
+  async addInteractionType(name: string, queryable = true): Promise<void> {
+    await addInteractionType(this.store, this.reg, { name, queryable });
+    this.reg = await loadRegistry(this.store);
+  }
+
+  async setQueryable(entity: string, name: string, queryable: boolean): Promise<void> {
+    await setQueryable(this.store, this.reg, entity, name, queryable);
+    this.reg = await loadRegistry(this.store);
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}

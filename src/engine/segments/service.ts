@@ -1,0 +1,308 @@
+import type { CompileContext, SegmentSource } from '../../compiler/compile.js';
+import { compileCounts, compileSegment } from '../../compiler/compile.js';
+import type { SegmentDefinition } from '../../definition/ast.js';
+import { referencedSegments } from '../../definition/ast.js';
+import { checkDefinition } from '../../definition/check.js';
+import { idFromName, parseDefinitionShape } from '../../definition/parse.js';
+import { SegmataError } from '../../errors.js';
+import type { SchemaRegistry } from '../../schema/registry.js';
+import type { SqlRunner, Store } from '../../store/store.js';
+import type { Clock } from '../clock.js';
+import { applyMembership, changeStaticMembers } from './membership.js';
+import { referrers, segmentRepository as repo } from './repository.js';
+import type { ChangeCause, Estimate, EvaluationResult, SegmentRecord } from './types.js';
+
+export interface SegmentContext {
+  store: Store;
+  registry: () => SchemaRegistry;
+  clock: Clock;
+}
+
+/** Is this segment's membership maintained (and so read as stored members by others)? */
+export function isMaintained(s: SegmentRecord): boolean {
+  return s.type === 'static' || s.status === 'live';
+}
+
+export function compileContext(ctx: SegmentContext, all: SegmentRecord[], now: Date): CompileContext {
+  const byId = new Map(all.map((s) => [s.id, s]));
+  return {
+    registry: ctx.registry(),
+    dialect: ctx.store.dialect,
+    now,
+    segmentSource(id: string): SegmentSource {
+      const s = byId.get(id);
+      if (!s) throw new SegmataError('evaluation_failed', `segment "${id}" does not exist`);
+      if (isMaintained(s) || !s.definition.query) return { kind: 'members' };
+      return { kind: 'inline', query: s.definition.query };
+    },
+  };
+}
+
+/** Parse + validate a definition file/body against the registry and the saved segments. */
+export function validateDefinition(input: unknown, ctx: SegmentContext, all: SegmentRecord[], fixedId?: string): SegmentDefinition {
+  const shape = parseDefinitionShape(input);
+  const id = fixedId ?? shape.id ?? idFromName(shape.name);
+  if (fixedId && shape.id && shape.id !== fixedId) {
+    throw new SegmataError('invalid_definition', `id: the file says "${shape.id}" but segment "${fixedId}" is being updated`, [
+      { path: 'id', message: `expected "${fixedId}"` },
+    ]);
+  }
+  const def: SegmentDefinition = { ...shape, id };
+  const byId = new Map(all.map((s) => [s.id, s]));
+  checkDefinition(def, {
+    registry: ctx.registry(),
+    segments: (ref) => {
+      const s = byId.get(ref);
+      return s ? { type: s.type, references: referencedSegments(s.definition.query) } : undefined;
+    },
+  });
+  return def;
+}
+
+async function checkContactsExist(db: SqlRunner, ids: string[]): Promise<void> {
+  const unknown: string[] = [];
+  for (let i = 0; i < ids.length && unknown.length < 10; i += 500) {
+    const batch = ids.slice(i, i + 500);
+    const list = batch.map((_, k) => `($${k + 1})`).join(', ');
+    const rows = await db.all<{ id: string }>(
+      `SELECT s.column0 AS id FROM (VALUES ${list}) AS s WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = s.column0)`,
+      batch,
+    );
+    unknown.push(...rows.map((r) => r.id));
+  }
+  if (unknown.length > 0) {
+    throw new SegmataError('invalid_argument', `unknown contact id(s): ${unknown.slice(0, 10).join(', ')}`, unknown.map((id) => ({ path: 'members', message: `unknown contact "${id}"` })));
+  }
+}
+
+/** Segments ordered so each comes after the segments it references. */
+function dependencyOrder(all: SegmentRecord[]): SegmentRecord[] {
+  const byId = new Map(all.map((s) => [s.id, s]));
+  const out: SegmentRecord[] = [];
+  const seen = new Set<string>();
+  const visit = (s: SegmentRecord): void => {
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    for (const r of referencedSegments(s.definition.query)) {
+      const dep = byId.get(r);
+      if (dep) visit(dep);
+    }
+    out.push(s);
+  };
+  all.forEach(visit);
+  return out;
+}
+
+export class SegmentService {
+  constructor(private readonly ctx: SegmentContext) {}
+
+  private now(): Date {
+    return this.ctx.clock();
+  }
+
+  list(): Promise<SegmentRecord[]> {
+    return repo.list(this.ctx.store);
+  }
+
+  get(id: string): Promise<SegmentRecord> {
+    return repo.get(this.ctx.store, id);
+  }
+
+  async create(input: unknown): Promise<SegmentRecord> {
+    const all = await this.list();
+    const def = validateDefinition(input, this.ctx, all);
+    if (all.some((s) => s.id === def.id)) {
+      throw new SegmataError('conflict', `segment "${def.id}" already exists (use "segments update ${def.id}")`);
+    }
+    const now = this.now();
+    await this.ctx.store.transaction(async (tx) => {
+      const { members, ...stored } = def;
+      await repo.insert(tx, def.type === 'static' ? stored : def, now);
+      if (def.type === 'static' && members && members.length > 0) {
+        await checkContactsExist(tx, members);
+        await changeStaticMembers(tx, def.id, members, 'add', now);
+      }
+    });
+    return this.get(def.id);
+  }
+
+  async update(id: string, input: unknown): Promise<SegmentRecord> {
+    const all = await this.list();
+    const current = all.find((s) => s.id === id);
+    if (!current) throw new SegmataError('not_found', `segment "${id}" does not exist`);
+    const def = validateDefinition(input, this.ctx, all, id);
+    if (def.type !== current.type) {
+      throw new SegmataError('invalid_definition', `type: a ${current.type} segment cannot become ${def.type}; create a new segment`, [
+        { path: 'type', message: `expected "${current.type}"` },
+      ]);
+    }
+    if (def.type === 'static' && def.members) {
+      throw new SegmataError('invalid_definition', 'members: change a static segment\'s members with add-members / remove-members', [
+        { path: 'members', message: 'not allowed on update' },
+      ]);
+    }
+    if (current.status === 'live') this.checkReferencesLive(def, all);
+    const now = this.now();
+    await this.ctx.store.transaction(async (tx) => {
+      await repo.updateDefinition(tx, def, current.version + 1, now);
+      if (current.status === 'live' && def.type !== 'static') {
+        // Editing a live segment keeps it live and re-evaluates it at once.
+        const updated = all.map((s) => (s.id === id ? { ...s, definition: def } : s));
+        await this.evaluateInto(tx, updated, def, now, 'definition_edit');
+        await this.cascade(tx, updated, id, now);
+      }
+    });
+    return this.get(id);
+  }
+
+  private checkReferencesLive(def: SegmentDefinition, all: SegmentRecord[]): void {
+    for (const ref of referencedSegments(def.query)) {
+      const s = all.find((x) => x.id === ref);
+      if (s && !isMaintained(s)) {
+        throw new SegmataError('lifecycle', `segment "${def.id}" references "${ref}", which is ${s.status}; take "${ref}" live first`);
+      }
+    }
+  }
+
+  private async evaluateInto(tx: SqlRunner, all: SegmentRecord[], def: SegmentDefinition, now: Date, cause: ChangeCause) {
+    const compiled = compileSegment(def.query!, compileContext(this.ctx, all, now));
+    return applyMembership(tx, def.id, compiled, now, cause);
+  }
+
+  /** Re-evaluate the live segments that (transitively) read `changedId`, parts before wholes. */
+  private async cascade(tx: SqlRunner, all: SegmentRecord[], changedId: string, now: Date): Promise<void> {
+    const affected = new Set<string>([changedId]);
+    for (const s of dependencyOrder(all)) {
+      if (s.id === changedId || s.status !== 'live' || s.type === 'static') continue;
+      if (referencedSegments(s.definition.query).some((r) => affected.has(r))) {
+        affected.add(s.id);
+        await this.evaluateInto(tx, all, s.definition, now, 'refresh');
+      }
+    }
+  }
+
+  async goLive(id: string): Promise<EvaluationResult> {
+    const all = await this.list();
+    const s = all.find((x) => x.id === id);
+    if (!s) throw new SegmataError('not_found', `segment "${id}" does not exist`);
+    if (s.status === 'live') throw new SegmataError('lifecycle', `segment "${id}" is already live`);
+    const now = this.now();
+    const started = performance.now();
+    if (s.type === 'static') {
+      await repo.setStatus(this.ctx.store, id, 'live', now);
+      return { segmentId: id, members: s.memberCount, entered: 0, exited: 0, ms: performance.now() - started };
+    }
+    // Re-validate: the schema or referenced segments may have changed since it was saved.
+    validateDefinition(s.definition, this.ctx, all, id);
+    this.checkReferencesLive(s.definition, all);
+    try {
+      const diff = await this.ctx.store.transaction(async (tx) => {
+        const live = all.map((x) => (x.id === id ? { ...x, status: 'live' as const } : x));
+        const d = await this.evaluateInto(tx, live, s.definition, now, 'go_live');
+        await repo.setStatus(tx, id, 'live', now);
+        return d;
+      });
+      return { segmentId: id, ...diff, ms: performance.now() - started };
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      await repo.setStatus(this.ctx.store, id, 'error', now, reason);
+      throw new SegmataError('evaluation_failed', `segment "${id}" could not be evaluated: ${reason}`);
+    }
+  }
+
+  async stop(id: string): Promise<SegmentRecord> {
+    const all = await this.list();
+    const s = all.find((x) => x.id === id);
+    if (!s) throw new SegmataError('not_found', `segment "${id}" does not exist`);
+    if (s.status !== 'live') throw new SegmataError('lifecycle', `segment "${id}" is ${s.status}, not live`);
+    const users = referrers(all, id).filter((r) => r.status === 'live');
+    if (users.length > 0) {
+      throw new SegmataError('lifecycle', `segment "${id}" is used by live segment(s) ${users.map((u) => `"${u.id}"`).join(', ')}; remove the reference or stop them first`);
+    }
+    // The last membership is kept (not maintained) so going live again records the difference.
+    await repo.setStatus(this.ctx.store, id, 'stopped', this.now());
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    const all = await this.list();
+    if (!all.some((x) => x.id === id)) throw new SegmataError('not_found', `segment "${id}" does not exist`);
+    const users = referrers(all, id);
+    if (users.length > 0) {
+      throw new SegmataError('lifecycle', `segment "${id}" is referenced by ${users.map((u) => `"${u.id}" (${u.status})`).join(', ')}; remove the reference first`);
+    }
+    await this.ctx.store.transaction((tx) => repo.delete(tx, id));
+  }
+
+  /** Re-evaluate live segments now (all of them in dependency order, or one and its dependents). */
+  async refresh(id?: string): Promise<EvaluationResult[]> {
+    const all = await this.list();
+    const now = this.now();
+    const targets = id
+      ? [await this.get(id)]
+      : dependencyOrder(all).filter((s) => s.status === 'live' && s.type !== 'static');
+    const results: EvaluationResult[] = [];
+    for (const s of targets) {
+      if (s.status !== 'live') throw new SegmataError('lifecycle', `segment "${s.id}" is ${s.status}; only live segments are refreshed`);
+      if (s.type === 'static') continue;
+      const started = performance.now();
+      const diff = await this.ctx.store.transaction(async (tx) => {
+        const d = await this.evaluateInto(tx, all, s.definition, now, 'refresh');
+        if (id) await this.cascade(tx, all, id, now);
+        return d;
+      });
+      results.push({ segmentId: s.id, ...diff, ms: performance.now() - started });
+    }
+    return results;
+  }
+
+  /** Member count of a definition without saving it, and each top-level block's count on its own. */
+  async estimate(input: unknown): Promise<Estimate> {
+    const all = await this.list();
+    const shape = parseDefinitionShape(input);
+    const id = shape.id ?? idFromName(shape.name);
+    // Estimating an edit of an existing segment must not trip over its own saved id.
+    const def = validateDefinition({ ...shape, id }, this.ctx, all);
+    const started = performance.now();
+    if (def.type === 'static') {
+      const n = def.members ? new Set(def.members).size : 0;
+      return { total: n, blocks: [], ms: performance.now() - started };
+    }
+    const compiled = compileCounts(def.query!, compileContext(this.ctx, all, this.now()));
+    const [row] = await this.ctx.store.all<Record<string, number>>(compiled.sql, compiled.params);
+    return {
+      total: row?.total ?? 0,
+      blocks: def.query!.blocks.map((b, i) => ({ index: i, kind: b.kind, count: row?.[`b${i}`] ?? 0 })),
+      ms: performance.now() - started,
+    };
+  }
+
+  /**
+   * SQL returning the member ids of a segment: the maintained membership when it is live,
+   * stopped or static; a fresh evaluation for drafts (a preview).
+   */
+  async memberSource(id: string): Promise<{ sql: string; params: (string | number | boolean | null)[] }> {
+    const all = await this.list();
+    const s = all.find((x) => x.id === id);
+    if (!s) throw new SegmataError('not_found', `segment "${id}" does not exist`);
+    if (s.type === 'static' || s.status === 'live' || s.status === 'stopped') {
+      return { sql: 'SELECT contact_id AS id FROM memberships WHERE segment_id = $1', params: [id] };
+    }
+    return compileSegment(s.definition.query!, compileContext(this.ctx, all, this.now()));
+  }
+
+  async changeMembers(id: string, ids: string[], mode: 'add' | 'remove'): Promise<number> {
+    const all = await this.list();
+    const s = all.find((x) => x.id === id);
+    if (!s) throw new SegmataError('not_found', `segment "${id}" does not exist`);
+    if (s.type !== 'static') throw new SegmataError('lifecycle', `segment "${id}" is ${s.type}; only static segments have hand-picked members`);
+    const unique = [...new Set(ids)];
+    const now = this.now();
+    return this.ctx.store.transaction(async (tx) => {
+      if (mode === 'add') await checkContactsExist(tx, unique);
+      const n = await changeStaticMembers(tx, id, unique, mode, now);
+      await this.cascade(tx, all, id, now);
+      return n;
+    });
+  }
+}

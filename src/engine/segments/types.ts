@@ -1,0 +1,44 @@
+import type { SegmentDefinition, SegmentType } from '../../definition/ast.js';
+
+export type SegmentStatus = 'draft' | 'live' | 'stopped' | 'error';
+
+/** Why a membership changed; recorded with every entry and exit. */
+export type ChangeCause = 'go_live' | 'definition_edit' | 'refresh' | 'manual' | 'data_change' | 'time';
+
+export interface SegmentRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  type: SegmentType;
+  status: SegmentStatus;
+  version: number;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  evaluatedAt: Date | null;
+  memberCount: number;
+  definition: SegmentDefinition;
+}
+
+export interface MembershipChange {
+  seq: number;
+  segmentId: string;
+  contactId: string;
+  change: 'entered' | 'exited';
+  at: Date;
+  cause: ChangeCause;
+}
+
+export interface EvaluationResult {
+  segmentId: string;
+  members: number;
+  entered: number;
+  exited: number;
+  ms: number;
+}
+
+export interface Estimate {
+  total: number;
+  blocks: { index: number; kind: string; count: number }[];
+  ms: number;
+}

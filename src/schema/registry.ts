@@ -1,0 +1,106 @@
+import { SegmataError } from '../errors.js';
+import { RELATIONS } from './defaults.js';
+import type { AttributeDef, AttributeType, EntityName, InteractionTypeDef, RecordKind, SchemaSnapshot } from './types.js';
+
+/** Attribute and property names become SQL column names, so they are kept to a safe shape. */
+export const IDENTIFIER_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+const RESERVED = new Set(['id', 'contact_id', 'type', 'occurred_at', 'properties']);
+
+/** A resolved attribute path such as `account.industry`. */
+export interface ResolvedPath {
+  /** Relation hops from the start entity (empty for a direct attribute). */
+  hops: { name: string; via: string; to: EntityName }[];
+  attribute: AttributeDef;
+}
+
+/** Read-only view over the registry, used by validation, the compiler and the importers. */
+export class SchemaRegistry {
+  private readonly byKind = new Map<RecordKind, Map<string, AttributeDef>>();
+  private readonly interactionTypes = new Map<string, InteractionTypeDef>();
+
+  constructor(snapshot: SchemaSnapshot) {
+    for (const a of snapshot.attributes) {
+      let m = this.byKind.get(a.entity);
+      if (!m) this.byKind.set(a.entity, (m = new Map()));
+      m.set(a.name, a);
+    }
+    for (const t of snapshot.interactionTypes) this.interactionTypes.set(t.name, t);
+  }
+
+  snapshot(): SchemaSnapshot {
+    return {
+      attributes: [...this.byKind.values()].flatMap((m) => [...m.values()]),
+      interactionTypes: [...this.interactionTypes.values()],
+    };
+  }
+
+  attributes(kind: RecordKind): AttributeDef[] {
+    return [...(this.byKind.get(kind)?.values() ?? [])];
+  }
+
+  attribute(kind: RecordKind, name: string): AttributeDef | undefined {
+    return this.byKind.get(kind)?.get(name);
+  }
+
+  interactionType(name: string): InteractionTypeDef | undefined {
+    return this.interactionTypes.get(name);
+  }
+
+  allInteractionTypes(): InteractionTypeDef[] {
+    return [...this.interactionTypes.values()];
+  }
+
+  /**
+   * Resolve `a.b.c` from `start` through many-to-one relations. Returns a reason string
+   * instead of throwing, so validation can attach it to the right path.
+   */
+  resolve(start: RecordKind, path: string): ResolvedPath | string {
+    const parts = path.split('.');
+    const hops: ResolvedPath['hops'] = [];
+    let kind: RecordKind = start;
+    for (const part of parts.slice(0, -1)) {
+      const rel = RELATIONS.find((r) => r.from === kind && r.name === part);
+      if (!rel) return `"${part}" is not a relation of ${kind}`;
+      hops.push({ name: rel.name, via: rel.via, to: rel.to });
+      kind = rel.to;
+    }
+    const name = parts[parts.length - 1] ?? '';
+    const attribute = this.attribute(kind, name);
+    if (!attribute) {
+      const known = this.attributes(kind).map((a) => a.name);
+      return `unknown attribute "${name}" of ${kind} (known: ${known.join(', ')})`;
+    }
+    return { hops, attribute };
+  }
+}
+
+export function checkNewAttribute(reg: SchemaRegistry, entity: RecordKind, name: string, type: AttributeType): void {
+  if (!IDENTIFIER_PATTERN.test(name)) {
+    throw new SegmataError(
+      'invalid_schema_change',
+      `attribute name "${name}" must start with a lowercase letter and contain only a-z, 0-9 and _ (at most 63 characters)`,
+    );
+  }
+  if (RESERVED.has(name)) throw new SegmataError('invalid_schema_change', `"${name}" is reserved`);
+  const existing = reg.attribute(entity, name);
+  if (existing) {
+    throw new SegmataError(
+      'conflict',
+      `${entity} already has an attribute "${name}" (${existing.type})`,
+    );
+  }
+  if (entity !== 'interaction' && RELATIONS.some((r) => r.from === entity && r.name === name)) {
+    throw new SegmataError('invalid_schema_change', `"${name}" is the name of a relation of ${entity}`);
+  }
+  void type;
+}
+
+export function checkNewInteractionType(reg: SchemaRegistry, name: string): void {
+  if (!IDENTIFIER_PATTERN.test(name)) {
+    throw new SegmataError(
+      'invalid_schema_change',
+      `interaction type "${name}" must start with a lowercase letter and contain only a-z, 0-9 and _`,
+    );
+  }
+  if (reg.interactionType(name)) throw new SegmataError('conflict', `interaction type "${name}" already exists`);
+}

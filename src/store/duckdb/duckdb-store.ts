@@ -1,0 +1,139 @@
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckdbDialect } from '../../compiler/dialects/duckdb/dialect.js';
+import { SegmataError } from '../../errors.js';
+import { MIGRATIONS, migrate } from '../migrations.js';
+import type { Row, SqlRunner, SqlValue, StageOptions, StagedFile, Store } from '../store.js';
+import { stageFile } from './stage.js';
+
+/** BIGINT counts come back as bigint; everything the engine reads fits a double. */
+function normalise(row: Record<string, unknown>): Row {
+  for (const k of Object.keys(row)) {
+    const v = row[k];
+    if (typeof v === 'bigint') row[k] = Number(v);
+  }
+  return row;
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A tiny FIFO lock: one DuckDB connection runs one statement or transaction at a time. */
+class Lock {
+  private tail: Promise<void> = Promise.resolve();
+  async hold<T>(fn: () => Promise<T>): Promise<T> {
+    const prev = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((r) => (release = r));
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+class ConnectionRunner implements SqlRunner {
+  readonly dialect = duckdbDialect;
+  constructor(protected readonly conn: DuckDBConnection) {}
+
+  async all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    try {
+      const reader = await this.conn.runAndReadAll(sql, params as SqlValue[]);
+      return reader.getRowObjectsJS().map((r) => normalise(r as Record<string, unknown>) as T);
+    } catch (e) {
+      throw new SegmataError('store', `database error: ${describe(e)}`);
+    }
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    try {
+      await this.conn.run(sql, params as SqlValue[]);
+    } catch (e) {
+      throw new SegmataError('store', `database error: ${describe(e)}`);
+    }
+  }
+}
+
+export class DuckDBStore extends ConnectionRunner implements Store {
+  readonly kind = 'duckdb' as const;
+  private readonly lock = new Lock();
+  private stageCounter = 0;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    conn: DuckDBConnection,
+  ) {
+    super(conn);
+  }
+
+  /** Open (creating if absent) a database file, or `:memory:`, and apply pending migrations. */
+  static async open(path: string, now: () => Date = () => new Date()): Promise<DuckDBStore> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (e) {
+      const msg = describe(e);
+      if (/lock/i.test(msg)) {
+        throw new SegmataError('store', `database ${path} is in use by another process (${msg.split('\n')[0]})`);
+      }
+      throw new SegmataError('store', `cannot open database ${path}: ${msg.split('\n')[0]}`);
+    }
+    const conn = await instance.connect();
+    const store = new DuckDBStore(instance, conn);
+    // All instants are handled in UTC; a DATE casts to its midnight UTC.
+    await store.run("SET TimeZone = 'UTC'");
+    await store.transaction(async (tx) => {
+      await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)');
+      const rows = await tx.all<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+      const current = rows[0]?.v ?? 0;
+      const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+      if (current > latest) {
+        throw new SegmataError('store', `database ${path} was written by a newer Segmata (schema ${current} > ${latest})`);
+      }
+      await migrate(tx, current, now);
+    });
+    return store;
+  }
+
+  override async all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.lock.hold(() => super.all<T>(sql, params));
+  }
+
+  override async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    return this.lock.hold(() => super.run(sql, params));
+  }
+
+  async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    return this.lock.hold(async () => {
+      const tx = new ConnectionRunner(this.conn);
+      await tx.run('BEGIN TRANSACTION');
+      try {
+        const out = await fn(tx);
+        await tx.run('COMMIT');
+        return out;
+      } catch (e) {
+        await tx.run('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  async stageFile(path: string, options: StageOptions): Promise<StagedFile> {
+    const table = `_stage_${++this.stageCounter}`;
+    return this.lock.hold(() => stageFile(this.conn, new ConnectionRunner(this.conn), path, table, options));
+  }
+
+  progress(): number | undefined {
+    const p = this.conn.progress;
+    return p.percentage >= 0 ? p.percentage : undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.lock.hold(async () => {
+      this.conn.closeSync();
+      this.instance.closeSync();
+    });
+  }
+}

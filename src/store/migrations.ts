@@ -1,0 +1,81 @@
+import { DEFAULT_ATTRIBUTES, STANDARD_INTERACTION_TYPES, TABLES } from '../schema/defaults.js';
+import type { RecordKind } from '../schema/types.js';
+import type { SqlRunner } from './store.js';
+
+/**
+ * Versioned migrations, applied in order on open inside one transaction. Each one is
+ * written once and never edited after it ships; changes come as new migrations.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: SqlRunner): Promise<void>;
+}
+
+const q = (db: SqlRunner, s: string): string => db.dialect.ident(s);
+
+async function createRecordTable(db: SqlRunner, kind: RecordKind): Promise<void> {
+  const cols = DEFAULT_ATTRIBUTES.filter((a) => a.entity === kind).map(
+    (a) => `${q(db, a.name)} ${db.dialect.columnType(a.type)}`,
+  );
+  const head =
+    kind === 'interaction'
+      ? ['id VARCHAR', 'contact_id VARCHAR NOT NULL', 'type VARCHAR NOT NULL', 'occurred_at TIMESTAMPTZ NOT NULL']
+      : ['id VARCHAR NOT NULL'];
+  await db.run(`CREATE TABLE ${q(db, TABLES[kind])} (${[...head, ...cols].join(', ')})`);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    async up(db) {
+      await db.run(`CREATE TABLE schema_attributes (
+        entity VARCHAR NOT NULL, name VARCHAR NOT NULL, type VARCHAR NOT NULL,
+        queryable BOOLEAN NOT NULL, builtin BOOLEAN NOT NULL, position INTEGER NOT NULL,
+        PRIMARY KEY (entity, name))`);
+      await db.run(`CREATE TABLE schema_interaction_types (
+        name VARCHAR PRIMARY KEY, queryable BOOLEAN NOT NULL, builtin BOOLEAN NOT NULL)`);
+      let position = 0;
+      for (const a of DEFAULT_ATTRIBUTES) {
+        await db.run('INSERT INTO schema_attributes VALUES ($1, $2, $3, $4, $5, $6)', [
+          a.entity, a.name, a.type, a.queryable, a.builtin, position++,
+        ]);
+      }
+      for (const t of STANDARD_INTERACTION_TYPES) {
+        await db.run('INSERT INTO schema_interaction_types VALUES ($1, $2, $3)', [t.name, t.queryable, t.builtin]);
+      }
+      for (const kind of ['contact', 'account', 'lead', 'interaction'] as const) await createRecordTable(db, kind);
+
+      await db.run(`CREATE TABLE segments (
+        id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, description VARCHAR, type VARCHAR NOT NULL,
+        status VARCHAR NOT NULL, version INTEGER NOT NULL, error VARCHAR,
+        created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
+        evaluated_at TIMESTAMPTZ, member_count BIGINT NOT NULL DEFAULT 0)`);
+      // Every saved version is kept: the definition history is part of the audit trail.
+      await db.run(`CREATE TABLE segment_versions (
+        segment_id VARCHAR NOT NULL, version INTEGER NOT NULL, definition VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (segment_id, version))`);
+      await db.run(`CREATE TABLE memberships (
+        segment_id VARCHAR NOT NULL, contact_id VARCHAR NOT NULL, since TIMESTAMPTZ NOT NULL)`);
+      await db.run('CREATE SEQUENCE membership_change_seq START 1');
+      await db.run(`CREATE TABLE membership_changes (
+        seq BIGINT NOT NULL DEFAULT nextval('membership_change_seq'),
+        segment_id VARCHAR NOT NULL, contact_id VARCHAR NOT NULL, change VARCHAR NOT NULL,
+        changed_at TIMESTAMPTZ NOT NULL, cause VARCHAR NOT NULL, recorded_at TIMESTAMPTZ NOT NULL)`);
+    },
+  },
+];
+
+export async function migrate(db: SqlRunner, current: number, now: () => Date): Promise<number> {
+  let version = current;
+  for (const m of MIGRATIONS) {
+    if (m.version <= version) continue;
+    await m.up(db);
+    await db.run('INSERT INTO schema_migrations VALUES ($1, $2, CAST($3 AS TIMESTAMPTZ))', [
+      m.version, m.name, now().toISOString(),
+    ]);
+    version = m.version;
+  }
+  return version;
+}
