@@ -73,7 +73,10 @@ class SegmentCompiler {
   blocks(blocks: Block[]): string {
     let acc = '';
     blocks.forEach((b, i) => {
-      const sql = this.block(b);
+      // A block joined by "and also" / "but not" is combined with a set of existing contacts,
+      // so it need not prove that its own ids exist; that saves a join on the hot path.
+      const standalone = i === 0 || (b.relation ?? 'or') === 'or';
+      const sql = this.block(b, standalone);
       if (i === 0) {
         acc = sql;
         return;
@@ -86,12 +89,12 @@ class SegmentCompiler {
     return acc;
   }
 
-  block(b: Block): string {
+  block(b: Block, standalone = true): string {
     switch (b.kind) {
       case 'profile':
         return this.profile(b.where);
       case 'behavioral':
-        return this.behavioral(b);
+        return this.behavioral(b, standalone);
       case 'segment':
         return this.segment(b.segment);
       case 'group':
@@ -107,7 +110,7 @@ class SegmentCompiler {
     return `SELECT ${c}.id AS id FROM ${this.table('contact')} AS ${c} ${joinSql} WHERE ${cond}`;
   }
 
-  private behavioral(b: BehavioralBlock): string {
+  private behavioral(b: BehavioralBlock, standalone: boolean): string {
     const i = this.alias('i');
     const nowMs = this.ctx.now.getTime();
     const filters = [
@@ -119,15 +122,21 @@ class SegmentCompiler {
     const count = b.count ?? DEFAULT_COUNT;
     const cmp = { gte: '>=', gt: '>', eq: '=', lte: '<=', lt: '<' }[count.op];
     const c = this.alias('c');
-    const matching = `SELECT ${i}.contact_id AS contact_id, count(*) AS n FROM ${this.table('interaction')} AS ${i} WHERE ${filters.join(' AND ')} GROUP BY ${i}.contact_id`;
-    const value = this.param(count.value, 'integer');
+    const from = `FROM ${this.table('interaction')} AS ${i} WHERE ${filters.join(' AND ')}`;
     if (countAdmitsZero(count)) {
       // Contacts without any matching interaction count as 0 and belong too.
       const x = this.alias('x');
-      return `SELECT ${c}.id AS id FROM ${this.table('contact')} AS ${c} LEFT JOIN (${matching}) AS ${x} ON ${x}.contact_id = ${c}.id WHERE coalesce(${x}.n, 0) ${cmp} ${value}`;
+      const matching = `SELECT ${i}.contact_id AS contact_id, count(*) AS n ${from} GROUP BY ${i}.contact_id`;
+      return `SELECT ${c}.id AS id FROM ${this.table('contact')} AS ${c} LEFT JOIN (${matching}) AS ${x} ON ${x}.contact_id = ${c}.id WHERE coalesce(${x}.n, 0) ${cmp} ${this.param(count.value, 'integer')}`;
     }
-    const x = this.alias('x');
-    return `SELECT ${c}.id AS id FROM ${this.table('contact')} AS ${c} WHERE ${c}.id IN (SELECT ${x}.contact_id FROM (${matching}) AS ${x} WHERE ${x}.n ${cmp} ${value})`;
+    // "At least once" (the common case) needs no counting, only the distinct contacts.
+    const ids =
+      count.op === 'gte' && count.value === 1
+        ? `SELECT DISTINCT ${i}.contact_id AS id ${from}`
+        : `SELECT ${i}.contact_id AS id ${from} GROUP BY ${i}.contact_id HAVING count(*) ${cmp} ${this.param(count.value, 'integer')}`;
+    if (!standalone) return ids;
+    // Members are contacts: interactions of unknown contacts must not create members.
+    return `SELECT ${c}.id AS id FROM ${this.table('contact')} AS ${c} WHERE ${c}.id IN (${ids})`;
   }
 
   private window(w: Window | undefined, column: string, nowMs: number): string[] {
@@ -152,12 +161,17 @@ class SegmentCompiler {
     }
   }
 
-  /** A condition as a two-valued boolean SQL expression (nulls already folded to false). */
-  private condition(c: Condition, start: RecordKind, rowAlias: string, joins: Map<string, string>): string {
-    if (isComparison(c)) return this.comparison(c, start, rowAlias, joins);
-    if ('all' in c) return `(${c.all.map((x) => this.condition(x, start, rowAlias, joins)).join(' AND ')})`;
-    if ('any' in c) return `(${c.any.map((x) => this.condition(x, start, rowAlias, joins)).join(' OR ')})`;
-    return `(NOT ${this.condition(c.not, start, rowAlias, joins)})`;
+  /**
+   * A condition as a boolean SQL expression. SQL's NULL (null attribute, dangling relation)
+   * already acts as false in a WHERE built from AND/OR; only beneath a NOT must it be folded
+   * to false, so that `not` is the complement within all contacts (SPEC null semantics).
+   * Folding only there keeps plain filters sargable.
+   */
+  private condition(c: Condition, start: RecordKind, rowAlias: string, joins: Map<string, string>, negated = false): string {
+    if (isComparison(c)) return this.comparison(c, start, rowAlias, joins, negated);
+    if ('all' in c) return `(${c.all.map((x) => this.condition(x, start, rowAlias, joins, negated)).join(' AND ')})`;
+    if ('any' in c) return `(${c.any.map((x) => this.condition(x, start, rowAlias, joins, negated)).join(' OR ')})`;
+    return `(NOT ${this.condition(c.not, start, rowAlias, joins, true)})`;
   }
 
   private column(c: Comparison, start: RecordKind, rowAlias: string, joins: Map<string, string>): { expr: string; type: AttributeType } {
@@ -179,12 +193,12 @@ class SegmentCompiler {
     return { expr: `${alias}.${this.d.ident(resolved.attribute.name)}`, type: resolved.attribute.type };
   }
 
-  private comparison(c: Comparison, start: RecordKind, rowAlias: string, joins: Map<string, string>): string {
+  private comparison(c: Comparison, start: RecordKind, rowAlias: string, joins: Map<string, string>, negated: boolean): string {
     const { expr: raw, type } = this.column(c, start, rowAlias, joins);
     const temporal = type === 'date' || type === 'datetime';
     const expr = temporal ? this.d.asInstant(raw, type) : raw;
     const p = (v: Scalar): string => (temporal ? this.instantParam(parseInstant(String(v))!) : this.param(v, type));
-    const fold = (sql: string): string => `coalesce(${sql}, false)`;
+    const fold = (sql: string): string => (negated ? `coalesce(${sql}, false)` : sql);
     const v = c.value;
     const nowMs = this.ctx.now.getTime();
     switch (c.op) {

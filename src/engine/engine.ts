@@ -5,7 +5,10 @@ import type { AttributeType, RecordKind } from '../schema/types.js';
 import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
+import { explainContact, type Explanation } from './contact/explain.js';
+import { changesSince, memberPages, type ChangeRow } from './segments/members.js';
 import { SegmentService } from './segments/service.js';
+import type { Row } from '../store/store.js';
 
 export interface OpenOptions {
   /** Database file path, or `:memory:`. */
@@ -59,6 +62,22 @@ export class Engine {
   async setQueryable(entity: string, name: string, queryable: boolean): Promise<void> {
     await setQueryable(this.store, this.reg, entity, name, queryable);
     this.reg = await loadRegistry(this.store);
+  }
+
+  /** Why is (or isn't) this contact a member of this segment, block by block. */
+  async explain(segmentId: string, contactId: string): Promise<Explanation> {
+    return explainContact(this.store, this.reg, await this.segments.list(), segmentId, contactId, this.clock());
+  }
+
+  /** Members page by page; with `withProfile`, each member's contact attributes. */
+  async *members(segmentId: string, withProfile = false): AsyncGenerator<Row[]> {
+    yield* memberPages(this.store, await this.segments.memberSource(segmentId), withProfile);
+  }
+
+  /** The membership change log of a segment, oldest first. */
+  async changes(segmentId: string, since?: Date): Promise<ChangeRow[]> {
+    await this.segments.get(segmentId);
+    return changesSince(this.store, segmentId, since);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,238 @@
+import type { BehavioralBlock, Block, Comparison, Condition, Duration, Query, Relation, Scalar, Window } from '../../definition/ast.js';
+import { DEFAULT_COUNT, countHolds, isComparison } from '../../definition/ast.js';
+import { TIME_UNIT_MS, parseInstant } from '../../definition/operators.js';
+import type { SchemaRegistry } from '../../schema/registry.js';
+import type { AttributeType, RecordKind } from '../../schema/types.js';
+
+/**
+ * The per-contact evaluator: the same AST as the SQL compiler, evaluated in memory for one
+ * contact, with a trace of every decision. Explain uses the trace; the live path (issue 3)
+ * feeds it micro-batches. It must agree with the SQL compiler — a property test checks that.
+ */
+
+export type AttrValue = string | number | boolean | Date | null | undefined;
+export type RecordRow = Record<string, AttrValue>;
+
+export interface InteractionRow extends RecordRow {
+  type: string;
+  occurred_at: Date;
+}
+
+export interface ContactData {
+  /** The contact's attributes, or undefined if no such contact exists. */
+  contact: RecordRow | undefined;
+  /** Related records by relation name (`account`); undefined when the reference dangles. */
+  related: Record<string, RecordRow | undefined>;
+  interactions: InteractionRow[];
+}
+
+export interface EvaluationEnv {
+  registry: SchemaRegistry;
+  now: Date;
+  /** Is the contact a member of segment `id` (stored membership or inline evaluation)? */
+  segmentMember(id: string): boolean;
+}
+
+export interface ComparisonTrace {
+  kind: 'comparison';
+  attr: string;
+  op: string;
+  value?: unknown;
+  actual: AttrValue;
+  result: boolean;
+}
+export interface LogicTrace {
+  kind: 'all' | 'any' | 'not';
+  result: boolean;
+  children: ConditionTrace[];
+}
+export type ConditionTrace = ComparisonTrace | LogicTrace;
+
+export interface BlockTrace {
+  index: number;
+  kind: Block['kind'];
+  relation?: Relation;
+  /** Does the contact satisfy this block on its own? */
+  matched: boolean;
+  /** The result so far, after applying this block with its relation. */
+  running: boolean;
+  condition?: ConditionTrace;
+  /** Behavioral: how many interactions matched type, filter and window. */
+  count?: number;
+  children?: BlockTrace[];
+}
+
+export interface ContactVerdict {
+  member: boolean;
+  blocks: BlockTrace[];
+}
+
+const isTemporal = (t: AttributeType): t is 'date' | 'datetime' => t === 'date' || t === 'datetime';
+
+function toMs(v: AttrValue): number | undefined {
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === 'string') return parseInstant(v);
+  return undefined;
+}
+
+function durationMs(d: Duration): number {
+  return d.amount * TIME_UNIT_MS[d.unit];
+}
+
+export class ContactEvaluator {
+  constructor(private readonly env: EvaluationEnv) {}
+
+  evaluate(query: Query, data: ContactData): ContactVerdict {
+    if (!data.contact) return { member: false, blocks: [] };
+    const blocks = this.blocks(query.blocks, data);
+    return { member: blocks.length > 0 && blocks[blocks.length - 1]!.running, blocks };
+  }
+
+  private blocks(blocks: Block[], data: ContactData): BlockTrace[] {
+    let running = false;
+    return blocks.map((b, index) => {
+      const trace = this.block(b, index, data);
+      const relation = index === 0 ? undefined : (b.relation ?? 'or');
+      if (relation === undefined) running = trace.matched;
+      else if (relation === 'or') running = running || trace.matched;
+      else if (relation === 'and_also') running = running && trace.matched;
+      else running = running && !trace.matched;
+      return { ...trace, running, ...(relation ? { relation } : {}) };
+    });
+  }
+
+  private block(b: Block, index: number, data: ContactData): BlockTrace {
+    switch (b.kind) {
+      case 'profile': {
+        const condition = this.condition(b.where, 'contact', data.contact!, data.related);
+        return { index, kind: b.kind, matched: condition.result, running: false, condition };
+      }
+      case 'behavioral': {
+        const count = this.countMatching(b, data);
+        return { index, kind: b.kind, matched: countHolds(b.count ?? DEFAULT_COUNT, count), running: false, count };
+      }
+      case 'segment':
+        return { index, kind: b.kind, matched: this.env.segmentMember(b.segment), running: false };
+      case 'group': {
+        const children = this.blocks(b.blocks, data);
+        const matched = children.length > 0 && children[children.length - 1]!.running;
+        return { index, kind: b.kind, matched, running: false, children };
+      }
+    }
+  }
+
+  private countMatching(b: BehavioralBlock, data: ContactData): number {
+    const now = this.env.now.getTime();
+    const [lo, hi] = this.windowBounds(b.window, now);
+    let n = 0;
+    for (const i of data.interactions) {
+      if (i.type !== b.interaction) continue;
+      const t = i.occurred_at.getTime();
+      if (t > now || !(lo.exclusive ? t > lo.ms : t >= lo.ms) || t > hi) continue;
+      if (b.where && !this.condition(b.where, 'interaction', i, {}).result) continue;
+      n++;
+    }
+    return n;
+  }
+
+  private windowBounds(w: Window | undefined, now: number): [{ ms: number; exclusive: boolean }, number] {
+    if (!w) return [{ ms: -Infinity, exclusive: false }, Infinity];
+    if ('last' in w) return [{ ms: now - durationMs(w.last), exclusive: true }, Infinity];
+    return [{ ms: parseInstant(w.from)!, exclusive: false }, parseInstant(w.to)!];
+  }
+
+  condition(c: Condition, start: RecordKind, row: RecordRow, related: Record<string, RecordRow | undefined>): ConditionTrace {
+    if (isComparison(c)) return this.comparison(c, start, row, related);
+    if ('all' in c) {
+      const children = c.all.map((x) => this.condition(x, start, row, related));
+      return { kind: 'all', result: children.every((x) => x.result), children };
+    }
+    if ('any' in c) {
+      const children = c.any.map((x) => this.condition(x, start, row, related));
+      return { kind: 'any', result: children.some((x) => x.result), children };
+    }
+    const child = this.condition(c.not, start, row, related);
+    return { kind: 'not', result: !child.result, children: [child] };
+  }
+
+  private comparison(c: Comparison, start: RecordKind, row: RecordRow, related: Record<string, RecordRow | undefined>): ComparisonTrace {
+    const resolved = this.env.registry.resolve(start, c.attr);
+    if (typeof resolved === 'string') throw new Error(resolved);
+    let source: RecordRow | undefined = row;
+    for (const hop of resolved.hops) source = source ? related[hop.name] : undefined;
+    const actual = source ? source[resolved.attribute.name] : undefined;
+    const result = this.compare(c, resolved.attribute.type, actual ?? null);
+    return { kind: 'comparison', attr: c.attr, op: c.op, ...(c.value !== undefined ? { value: c.value } : {}), actual: actual ?? null, result };
+  }
+
+  private compare(c: Comparison, type: AttributeType, actual: AttrValue): boolean {
+    if (c.op === 'is_empty') return actual === null || actual === undefined || actual === '';
+    if (c.op === 'is_not_empty') return !(actual === null || actual === undefined || actual === '');
+    if (actual === null || actual === undefined) return false;
+    const now = this.env.now.getTime();
+    if (isTemporal(type)) {
+      const a = toMs(actual);
+      if (a === undefined) return false;
+      const p = (v: unknown): number => parseInstant(String(v))!;
+      switch (c.op) {
+        case 'in_last':
+        case 'not_in_last': {
+          const inside = a > now - durationMs(c.value as Duration) && a <= now;
+          return c.op === 'in_last' ? inside : !inside;
+        }
+        case 'in_month': {
+          const month = c.value === 'current' ? this.env.now.getUTCMonth() + 1 : Number(c.value);
+          return new Date(a).getUTCMonth() + 1 === month;
+        }
+        case 'between': {
+          const [lo, hi] = c.value as [Scalar, Scalar];
+          return a >= p(lo) && a <= p(hi);
+        }
+        default:
+          return ordered(c.op, a, p(c.value));
+      }
+    }
+    const v = c.value;
+    switch (c.op) {
+      case 'in':
+        return (v as Scalar[]).some((x) => x === actual);
+      case 'not_in':
+        return !(v as Scalar[]).some((x) => x === actual);
+      case 'between': {
+        const [lo, hi] = v as [Scalar, Scalar];
+        return ordered('gte', actual as Scalar, lo) && ordered('lte', actual as Scalar, hi);
+      }
+      case 'contains':
+        return String(actual).toLowerCase().includes(String(v).toLowerCase());
+      case 'not_contains':
+        return !String(actual).toLowerCase().includes(String(v).toLowerCase());
+      case 'starts_with':
+        return String(actual).toLowerCase().startsWith(String(v).toLowerCase());
+      case 'ends_with':
+        return String(actual).toLowerCase().endsWith(String(v).toLowerCase());
+      default:
+        return ordered(c.op, actual as Scalar, v as Scalar);
+    }
+  }
+}
+
+function ordered(op: string, a: Scalar, b: Scalar): boolean {
+  switch (op) {
+    case 'eq':
+      return a === b;
+    case 'ne':
+      return a !== b;
+    case 'lt':
+    case 'before':
+      return a < b;
+    case 'lte':
+      return a <= b;
+    case 'gt':
+    case 'after':
+      return a > b;
+    case 'gte':
+      return a >= b;
+    default:
+      return false;
+  }
+}
