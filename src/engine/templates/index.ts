@@ -1,0 +1,44 @@
+import type { SegmentDefinition } from '../../definition/ast.js';
+import { idFromName } from '../../definition/parse.js';
+import { SegmataError } from '../../errors.js';
+import { BEHAVIOR_TEMPLATES } from './catalog/behavior.js';
+import { PROFILE_TEMPLATES } from './catalog/profile.js';
+import { resolveParams } from './params.js';
+import type { Template } from './types.js';
+
+export type { ParamType, ParamValue, ParamValues, Template, TemplateCategory, TemplateParam } from './types.js';
+export { parseParam } from './params.js';
+
+/** Segment templates shipped out of the box, as the product Segmata replaces does. */
+const TEMPLATES: readonly Template[] = [...PROFILE_TEMPLATES, ...BEHAVIOR_TEMPLATES];
+
+export function listTemplates(): readonly Template[] {
+  return TEMPLATES;
+}
+
+export function getTemplate(name: string): Template {
+  const found = TEMPLATES.find((t) => t.name === name);
+  if (!found) {
+    const names = TEMPLATES.map((t) => t.name).join(', ');
+    throw new SegmataError('not_found', `template "${name}" does not exist (templates: ${names})`, [
+      { path: 'template', message: `unknown template "${name}"` },
+    ]);
+  }
+  return found;
+}
+
+/**
+ * A segment definition from a template and text parameters (as given by `--param k=v`).
+ * The result is plain definition JSON, validated like any other when it is saved.
+ */
+export function instantiateTemplate(
+  name: string,
+  params: Readonly<Record<string, string>>,
+  overrides: { id?: string; name?: string } = {},
+): SegmentDefinition {
+  const template = getTemplate(name);
+  const built = template.build(resolveParams(template, params));
+  const segmentName = overrides.name ?? built.name;
+  const { name: _generated, ...rest } = built;
+  return { id: overrides.id ?? idFromName(segmentName), name: segmentName, ...rest };
+}
