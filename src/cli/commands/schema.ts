@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { SegmataError } from '../../errors.js';
+import { ATTRIBUTE_TYPES, RECORD_KINDS, type AttributeType, type RecordKind } from '../../schema/types.js';
+import { withEngine } from '../context.js';
+import { table } from '../format.js';
+
+export function registerSchemaCommands(program: Command): void {
+  const schema = program.command('schema').description('inspect and extend the schema registry');
+
+  schema
+    .command('show')
+    .description('entities, attributes and interaction types')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) =>
+      withEngine(cmd, async (engine) => {
+        const snap = engine.registry.snapshot();
+        if (opts.json) {
+          console.log(JSON.stringify(snap, null, 2));
+          return;
+        }
+        for (const kind of RECORD_KINDS) {
+          const attrs = snap.attributes.filter((a) => a.entity === kind);
+          console.log(`${kind === 'interaction' ? 'interaction properties' : kind}:`);
+          console.log(indent(table(['NAME', 'TYPE', 'QUERYABLE', 'ORIGIN'], attrs.map((a) => [a.name, a.type, a.queryable ? 'yes' : 'no', a.builtin ? 'default' : 'custom']))));
+          console.log('');
+        }
+        console.log('interaction types:');
+        console.log(indent(table(['NAME', 'QUERYABLE', 'ORIGIN'], snap.interactionTypes.map((t) => [t.name, t.queryable ? 'yes' : 'no', t.builtin ? 'standard' : 'custom']))));
+      }),
+    );
+
+  schema
+    .command('add-attribute')
+    .description(`add a typed attribute; ENTITY is one of ${RECORD_KINDS.join(', ')} (interaction = a property), TYPE one of ${ATTRIBUTE_TYPES.join(', ')}`)
+    .argument('<entity>')
+    .argument('<name>')
+    .argument('<type>')
+    .option('--not-queryable', 'store it but keep it out of segment conditions')
+    .action(async (entity: string, name: string, type: string, opts: { notQueryable?: boolean }, cmd: Command) => {
+      if (!RECORD_KINDS.includes(entity as RecordKind)) throw new SegmataError('invalid_argument', `unknown entity "${entity}" (expected one of: ${RECORD_KINDS.join(', ')})`);
+      if (!ATTRIBUTE_TYPES.includes(type as AttributeType)) throw new SegmataError('invalid_argument', `unknown type "${type}" (expected one of: ${ATTRIBUTE_TYPES.join(', ')})`);
+      await withEngine(cmd, async (engine) => {
+        await engine.addAttribute(entity as RecordKind, name, type as AttributeType, !opts.notQueryable);
+        console.log(`added ${type} attribute ${entity}.${name}${opts.notQueryable ? ' (not queryable)' : ''}`);
+      });
+    });
+
+  schema
+    .command('add-interaction-type')
+    .description('declare a custom interaction type')
+    .argument('<name>')
+    .option('--not-queryable', 'accept it on import but keep it out of segments')
+    .action(async (name: string, opts: { notQueryable?: boolean }, cmd: Command) =>
+      withEngine(cmd, async (engine) => {
+        await engine.addInteractionType(name, !opts.notQueryable);
+        console.log(`added interaction type ${name}`);
+      }),
+    );
+
+  schema
+    .command('set-queryable')
+    .description('mark an attribute (ENTITY NAME) or an interaction type (interaction_type NAME) queryable or not')
+    .argument('<entity>')
+    .argument('<name>')
+    .argument('<queryable>', 'true or false')
+    .action(async (entity: string, name: string, value: string, _opts: unknown, cmd: Command) => {
+      if (value !== 'true' && value !== 'false') throw new SegmataError('invalid_argument', `expected true or false, got "${value}"`);
+      await withEngine(cmd, async (engine) => {
+        await engine.setQueryable(entity, name, value === 'true');
+        console.log(`${entity}.${name} is ${value === 'true' ? 'queryable' : 'not queryable'}`);
+      });
+    });
+}
+
+const indent = (s: string): string => s.split('\n').map((l) => `  ${l}`).join('\n');

@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander';
+import { isSegmataError } from '../errors.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerImportCommand } from './commands/import.js';
+import { registerSchemaCommands } from './commands/schema.js';
+import { registerSegmentCommands } from './commands/segments.js';
+import { registerTemplateCommands } from './commands/templates.js';
+
+export function buildProgram(): Command {
+  const program = new Command('segmata')
+    .description('Segmata — open-source marketing segmentation: live segments over contacts, accounts and interactions')
+    .option('--db <path>', 'database file (default: $SEGMATA_DB or ./segmata.duckdb)')
+    .option('--now <iso>', 'evaluate as of this instant (default: $SEGMATA_NOW or the system clock)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerImportCommand(program);
+  registerSchemaCommands(program);
+  registerSegmentCommands(program);
+  registerTemplateCommands(program);
+  registerDemoCommand(program);
+  return program;
+}
+
+/** Run the CLI; any failure ends with a one-line reason on stderr and a non-zero status. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // commander already printed why
+    if (isSegmataError(e)) {
+      process.stderr.write(`segmata: ${e.message}\n`);
+      return e.code === 'invalid_argument' || e.code === 'invalid_definition' || e.code === 'invalid_import' ? 2 : 1;
+    }
+    process.stderr.write(`segmata: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.SEGMATA_DEBUG) console.error(e);
+    return 1;
+  }
+}
