@@ -5,6 +5,8 @@ import type { AttributeType, RecordKind } from '../schema/types.js';
 import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
+import { importFile } from './import/import-file.js';
+import type { ImportKind, ImportOptions, ImportReport } from './import/types.js';
 import { explainContact, type Explanation } from './contact/explain.js';
 import { changesSince, memberPages, type ChangeRow } from './segments/members.js';
 import { SegmentService } from './segments/service.js';
@@ -78,6 +80,11 @@ export class Engine {
   async changes(segmentId: string, since?: Date): Promise<ChangeRow[]> {
     await this.segments.get(segmentId);
     return changesSince(this.store, segmentId, since);
+  }
+
+  /** Import a CSV or JSONL file of `kind` (SPEC §1); all-or-nothing unless `skipBadRows`. */
+  async importFile(kind: ImportKind, path: string, options?: ImportOptions): Promise<ImportReport> {
+    return importFile({ store: this.store, registry: this.reg }, kind, path, options);
   }
 
   async close(): Promise<void> {

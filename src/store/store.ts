@@ -12,19 +12,48 @@ export interface SqlRunner {
   run(sql: string, params?: readonly SqlValue[]): Promise<void>;
 }
 
+/** One record an import could not take: where it is in the file and why. */
+export interface StageIssue {
+  /** 1-based physical line in the file (the header is line 1). */
+  line: number;
+  /** The file column at fault, if the problem is in one column. */
+  column?: string;
+  reason: string;
+}
+
 /** Rows of raw text columns read from an import file, staged for validation and merge. */
 export interface StagedFile {
-  /** Temporary table holding the text columns plus `_rec` (0-based record number in file order). */
+  /**
+   * Temporary table: column `c{i}` holds the text of `columns[i]` (NULL when empty or absent).
+   * Its `rowid` is the record's position among the staged rows, in file order.
+   */
   table: string;
-  /** Column names as they appear in the file (CSV header, or JSONL keys in first-seen order). */
+  /** Column names: the CSV header, or the JSONL keys that were asked for. */
   columns: string[];
   rows: number;
+  /**
+   * JSONL: BOOLEAN `k{i}` says whether the record carried `columns[i]` (an absent key is not
+   * carried, an explicit null is) and BIGINT `_line` is the record's line. CSV has neither:
+   * every header column is carried, and lines are worked out only when an error needs one.
+   */
+  keyed: boolean;
+  /** Records the reader refused: CSV rows with the wrong field count, broken quoting or bad UTF-8; JSONL lines that are not an object of known keys. */
+  rejected: number;
+  /** The first refused records with their lines (JSONL; a CSV reader does not know physical lines). */
+  rejectedSample: StageIssue[];
 }
 
 export interface StageOptions {
   format: 'csv' | 'jsonl';
-  /** JSONL only: keys whose object values are flattened into columns (interaction `properties`). */
+  /**
+   * CSV: the header's column names, in file order (read and checked by the caller).
+   * JSONL: the keys to stage; a line with any other key is refused.
+   */
+  columns: readonly string[];
+  /** JSONL only: a key whose object value holds more of `columns` (interaction `properties`). */
   flatten?: string;
+  /** Reading progress (JSONL is read in JS, so the engine cannot report it). */
+  onRead?: (bytesRead: number, totalBytes: number) => void;
 }
 
 /**

@@ -5,6 +5,9 @@ import { MIGRATIONS, migrate } from '../migrations.js';
 import type { Row, SqlRunner, SqlValue, StageOptions, StagedFile, Store } from '../store.js';
 import { stageFile } from './stage.js';
 
+/** DuckDB's buffer pool size, which bounds most of the process's memory. */
+const MEMORY_LIMIT = '1GB';
+
 /** BIGINT counts come back as bigint; everything the engine reads fits a double. */
 function normalise(row: Record<string, unknown>): Row {
   for (const k of Object.keys(row)) {
@@ -84,6 +87,13 @@ export class DuckDBStore extends ConnectionRunner implements Store {
     const store = new DuckDBStore(instance, conn);
     // All instants are handled in UTC; a DATE casts to its midnight UTC.
     await store.run("SET TimeZone = 'UTC'");
+    // Query progress (read by `progress()` for import bars) is only tracked with the bar on;
+    // DuckDB's own printing of it stays off.
+    await store.run('SET enable_progress_bar = true');
+    await store.run('SET enable_progress_bar_print = false');
+    // Bounded buffer pool: large imports stage in temporary tables that spill to disk past
+    // this instead of growing the process (DuckDB's default is 80% of RAM).
+    await store.run(`SET memory_limit = '${MEMORY_LIMIT}'`);
     await store.transaction(async (tx) => {
       await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)');
       const rows = await tx.all<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');

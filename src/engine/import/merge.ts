@@ -1,0 +1,161 @@
+import { SegmataError } from '../../errors.js';
+import type { SqlRunner, SqlValue, StagedFile } from '../../store/store.js';
+import { presentSql, type StagedColumn } from './validate.js';
+
+/** Which staged rows to write. */
+export interface GoodRows {
+  /** SQL predicate over a staged row (`true` when no row is bad), using `params`. */
+  where: string;
+  params: SqlValue[];
+  count: number;
+  /** Every staged row passed the checks, so values convert with plain casts. */
+  allValid: boolean;
+}
+
+export interface WriteCounts {
+  inserted: number;
+  updated: number;
+  skipped: number;
+}
+
+/**
+ * The staged text of a column as the stored value (the stage never holds empty text). When
+ * every row passed the checks a plain cast gives the same value as the checking one for a
+ * fraction of the cost (no pattern match); otherwise the checking cast keeps a skipped bad row
+ * from ever failing the statement.
+ */
+function convert(db: SqlRunner, column: StagedColumn, allValid: boolean, raw = column.raw): string {
+  const { type } = column.target;
+  if (type === 'string') return raw;
+  // Casts accept surrounding spaces; text of spaces only is a missing value.
+  if (allValid && type !== 'boolean') return `CAST(CASE WHEN ${presentSql(raw)} THEN ${raw} END AS ${db.dialect.columnType(type)})`;
+  return db.dialect.tryCast(raw, type);
+}
+
+/**
+ * How many good rows repeat an id of an earlier one. Counting distinct hashes is much cheaper
+ * than distinct strings and answers the common "none"; a hash collision only means the exact
+ * count runs too.
+ */
+async function repeatedIds(db: SqlRunner, staged: StagedFile, id: string, good: GoodRows): Promise<number> {
+  const from = `FROM ${db.dialect.ident(staged.table)} WHERE ${presentSql(id)} AND ${good.where}`;
+  const [hashed] = await db.all<{ n: number }>(`SELECT count(*) - count(DISTINCT hash(${id})) AS n ${from}`, good.params);
+  if ((hashed?.n ?? 0) === 0) return 0;
+  const [exact] = await db.all<{ n: number }>(`SELECT count(*) - count(DISTINCT ${id}) AS n ${from}`, good.params);
+  return exact?.n ?? 0;
+}
+
+async function anyRow(db: SqlRunner, sql: string, params: readonly SqlValue[] = []): Promise<boolean> {
+  return (await db.all(`${sql} LIMIT 1`, params)).length > 0;
+}
+
+async function countRows(db: SqlRunner, table: string): Promise<number> {
+  const [row] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${db.dialect.ident(table)}`);
+  return row?.n ?? 0;
+}
+
+/** One incoming record per id: the staged rows, or their per-id merge when ids repeat. */
+function incomingRecords(
+  db: SqlRunner,
+  staged: StagedFile,
+  id: StagedColumn,
+  attributes: readonly StagedColumn[],
+  good: GoodRows,
+  repeated: boolean,
+): string {
+  const stage = db.dialect.ident(staged.table);
+  if (!repeated) {
+    const values = attributes.flatMap((c, i) => [`${convert(db, c, good.allValid)} AS v${i}`, ...(c.carried ? [`${c.carried} AS h${i}`] : [])]);
+    return `SELECT ${[`${id.raw} AS id`, ...values].join(', ')} FROM ${stage} WHERE ${good.where}`;
+  }
+  // Rows of one id merge in file order: per column the last carried value wins, and
+  // `arg_max_null` keeps a carried null (plain `arg_max` would skip it).
+  const picks = attributes.flatMap((c, i) =>
+    c.carried
+      ? [`arg_max_null(${c.raw}, rowid) FILTER (WHERE ${c.carried}) AS r${i}`, `bool_or(${c.carried}) AS h${i}`]
+      : [`arg_max_null(${c.raw}, rowid) AS r${i}`],
+  );
+  const values = attributes.flatMap((c, i) => [`${convert(db, c, good.allValid, `r${i}`)} AS v${i}`, ...(c.carried ? [`h${i}`] : [])]);
+  return `SELECT ${['id', ...values].join(', ')} FROM (
+    SELECT ${[`${id.raw} AS id`, ...picks].join(', ')} FROM ${stage} WHERE ${good.where} GROUP BY ${id.raw})`;
+}
+
+/**
+ * Upsert the good rows into an entity table by id: existing records get the columns the file
+ * carried (CSV: its header; JSONL: the keys present), new ids are inserted, and each id stays
+ * one row. Rows of the same id within the file merge first, in file order.
+ */
+export async function mergeEntities(
+  tx: SqlRunner,
+  target: string,
+  staged: StagedFile,
+  columns: readonly StagedColumn[],
+  good: GoodRows,
+): Promise<WriteCounts> {
+  const d = tx.dialect;
+  const id = columns.find((c) => c.target.name === 'id');
+  if (!id) throw new SegmataError('invalid_import', 'an entity file needs an id column');
+  const attributes = columns.filter((c) => c !== id);
+
+  // Most files name each id once; they skip the per-id merge (a wide aggregate).
+  const repeated = await repeatedIds(tx, staged, id.raw, good);
+  const names = attributes.map((c) => d.ident(c.target.name));
+  const sets = attributes.map((c, i) => `${names[i]} = ${c.carried ? `CASE WHEN s.h${i} THEN s.v${i} ELSE t.${names[i]} END` : `s.v${i}`}`);
+  const matched = sets.length ? `WHEN MATCHED THEN UPDATE SET ${sets.join(', ')}` : '';
+  const before = await countRows(tx, target);
+  await tx.run(
+    `MERGE INTO ${d.ident(target)} AS t USING (${incomingRecords(tx, staged, id, attributes, good, repeated > 0)}) AS s ON t.id = s.id
+     ${matched}
+     WHEN NOT MATCHED THEN INSERT (${['id', ...names].join(', ')}) VALUES (${['s.id', ...attributes.map((_, i) => `s.v${i}`)].join(', ')})`,
+    good.params,
+  );
+  const inserted = (await countRows(tx, target)) - before;
+  const ids = good.count - repeated;
+  return { inserted, updated: ids - inserted, skipped: repeated };
+}
+
+/**
+ * Append the good rows to the interactions table. A row whose id is already stored, or came
+ * earlier in the file, is a re-send and is skipped; rows without an id are always new.
+ */
+export async function appendInteractions(
+  tx: SqlRunner,
+  target: string,
+  staged: StagedFile,
+  columns: readonly StagedColumn[],
+  good: GoodRows,
+): Promise<WriteCounts> {
+  const d = tx.dialect;
+  const stage = d.ident(staged.table);
+  const id = columns.find((c) => c.target.name === 'id');
+  const hasId = id ? presentSql(id.raw) : undefined;
+  const names = columns.map((c) => d.ident(c.target.name));
+  const values = columns.map((c) => (c === id ? `CASE WHEN ${hasId} THEN ${c.raw} END` : convert(tx, c, good.allValid)));
+
+  let filter = good.where;
+  if (id && hasId) {
+    // Both filters are joins over the whole file; most files need neither, so each is added
+    // only when a cheaper query shows a re-sent or repeated id.
+    const table = d.ident(target);
+    const resent =
+      (await anyRow(tx, `SELECT 1 FROM ${table} WHERE id IS NOT NULL`)) &&
+      (await anyRow(
+        tx,
+        `SELECT 1 FROM ${stage} AS s WHERE ${hasId} AND ${good.where} AND EXISTS (SELECT 1 FROM ${table} AS i WHERE i.id = s.${id.raw})`,
+        good.params,
+      ));
+    if (resent) {
+      filter += ` AND (NOT ${hasId} OR NOT EXISTS (SELECT 1 FROM ${table} AS i WHERE i.id = s.${id.raw}))`;
+    }
+    if ((await repeatedIds(tx, staged, id.raw, good)) > 0) {
+      filter += ` AND (NOT ${hasId} OR s.rowid IN (SELECT min(rowid) FROM ${stage} WHERE ${hasId} AND ${good.where} GROUP BY ${id.raw}))`;
+    }
+  }
+  const before = await countRows(tx, target);
+  await tx.run(
+    `INSERT INTO ${d.ident(target)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${stage} AS s WHERE ${filter}`,
+    good.params,
+  );
+  const inserted = (await countRows(tx, target)) - before;
+  return { inserted, updated: 0, skipped: good.count - inserted };
+}
