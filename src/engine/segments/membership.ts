@@ -77,30 +77,33 @@ export async function changeStaticMembers(
   // Batches of bound parameters keep statements small; one pass per batch, no per-id query.
   for (let i = 0; i < ids.length; i += 500) {
     const batch = ids.slice(i, i + 500);
-    const list = batch.map((_, k) => `($${k + 3})`).join(', ');
-    const src = `(SELECT DISTINCT column0 AS id FROM (VALUES ${list}))`;
-    const params = [segmentId, at, ...batch];
+    // DuckDB refuses parameters a statement does not use, so the id list is numbered after
+    // the leading parameters of each statement: $2… after the segment id, $3… after the time.
+    const idsFrom = (first: number): string =>
+      `(SELECT DISTINCT v.id FROM (VALUES ${batch.map((_, k) => `($${k + first})`).join(', ')}) AS v(id))`;
+    const withTime = [segmentId, at, ...batch];
+    const withoutTime = [segmentId, ...batch];
     const cond =
       mode === 'add'
         ? 'NOT EXISTS (SELECT 1 FROM memberships m WHERE m.segment_id = $1 AND m.contact_id = s.id)'
         : 'EXISTS (SELECT 1 FROM memberships m WHERE m.segment_id = $1 AND m.contact_id = s.id)';
-    const rows = await tx.all<{ n: number }>(`SELECT count(*) AS n FROM ${src} AS s WHERE ${cond}`, params);
+    const rows = await tx.all<{ n: number }>(`SELECT count(*) AS n FROM ${idsFrom(2)} AS s WHERE ${cond}`, withoutTime);
     changed += rows[0]?.n ?? 0;
     await tx.run(
       `INSERT INTO membership_changes (segment_id, contact_id, change, changed_at, cause, recorded_at)
        SELECT $1, s.id, '${mode === 'add' ? 'entered' : 'exited'}', CAST($2 AS TIMESTAMPTZ), 'manual', now()
-       FROM ${src} AS s WHERE ${cond} ORDER BY s.id`,
-      params,
+       FROM ${idsFrom(3)} AS s WHERE ${cond} ORDER BY s.id`,
+      withTime,
     );
     if (mode === 'add') {
       await tx.run(
-        `INSERT INTO memberships (segment_id, contact_id, since) SELECT $1, s.id, CAST($2 AS TIMESTAMPTZ) FROM ${src} AS s WHERE ${cond}`,
-        params,
+        `INSERT INTO memberships (segment_id, contact_id, since) SELECT $1, s.id, CAST($2 AS TIMESTAMPTZ) FROM ${idsFrom(3)} AS s WHERE ${cond}`,
+        withTime,
       );
     } else {
       await tx.run(
-        `DELETE FROM memberships WHERE segment_id = $1 AND contact_id IN (SELECT id FROM ${src} AS s) AND CAST($2 AS TIMESTAMPTZ) IS NOT NULL`,
-        params,
+        `DELETE FROM memberships WHERE segment_id = $1 AND contact_id IN (SELECT id FROM ${idsFrom(2)} AS s)`,
+        withoutTime,
       );
     }
   }

@@ -65,7 +65,7 @@ async function checkContactsExist(db: SqlRunner, ids: string[]): Promise<void> {
     const batch = ids.slice(i, i + 500);
     const list = batch.map((_, k) => `($${k + 1})`).join(', ');
     const rows = await db.all<{ id: string }>(
-      `SELECT s.column0 AS id FROM (VALUES ${list}) AS s WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = s.column0)`,
+      `SELECT s.id FROM (VALUES ${list}) AS s(id) WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = s.id)`,
       batch,
     );
     unknown.push(...rows.map((r) => r.id));
