@@ -253,7 +253,8 @@ class SegmentCompiler {
 /** The distinct contact ids of a segment query, as of `ctx.now`. */
 export function compileSegment(query: Query, ctx: CompileContext): CompiledQuery {
   const compiler = new SegmentCompiler(ctx);
-  const sql = compiler.query(query);
+  // Set operations already return distinct ids; a lone block does not promise that by itself.
+  const sql = query.blocks.length === 1 ? `SELECT DISTINCT id FROM (${compiler.query(query)}) AS single` : compiler.query(query);
   return { sql, params: compiler.params };
 }
 
