@@ -65,7 +65,7 @@ export function registerDemoCommand(program: Command): void {
           bar.update('segments', 95);
           for (const def of demoSegments()) {
             const s = await engine.segments.create(def);
-            if (s.type !== 'static') await engine.segments.goLive(s.id);
+            await engine.segments.goLive(s.id);
           }
         } finally {
           bar.stop();
