@@ -65,6 +65,22 @@ export const MIGRATIONS: readonly Migration[] = [
         changed_at TIMESTAMPTZ NOT NULL, cause VARCHAR NOT NULL, recorded_at TIMESTAMPTZ NOT NULL)`);
     },
   },
+  {
+    version: 2,
+    name: 'live segments: change queue and time schedule',
+    async up(db) {
+      // Contacts whose data changed and whose live memberships are not yet brought up to date.
+      // Written in the same transaction as the data change, so a crash loses no change.
+      // `source`: 'contact' | 'account' | 'interaction:<type>' | 'deleted' | 'segment:<id>'.
+      await db.run('CREATE SEQUENCE live_dirty_seq START 1');
+      await db.run(`CREATE TABLE live_dirty (
+        seq BIGINT NOT NULL DEFAULT nextval('live_dirty_seq'), contact_id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL, enqueued_at TIMESTAMPTZ NOT NULL)`);
+      // The next instant each contact's membership of a time-dependent live segment can change
+      // with no data change (a window passing); one row per contact, the earliest.
+      await db.run('CREATE TABLE live_schedule (contact_id VARCHAR NOT NULL, due_at TIMESTAMPTZ NOT NULL)');
+    },
+  },
 ];
 
 export async function migrate(db: SqlRunner, current: number, now: () => Date): Promise<number> {
