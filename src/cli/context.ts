@@ -10,11 +10,15 @@ export interface GlobalOptions {
 }
 
 /** Open the engine named by --db / SEGMATA_DB with the clock of --now / SEGMATA_NOW, run, close. */
-export async function withEngine<T>(cmd: Command, fn: (engine: Engine) => Promise<T>): Promise<T> {
+export async function withEngine<T>(cmd: Command, fn: (engine: Engine) => Promise<T>, options: { writes?: boolean } = {}): Promise<T> {
   const opts = cmd.optsWithGlobals<GlobalOptions>();
   const engine = await Engine.open({ db: dbPathFrom(opts.db), clock: clockFrom(opts.now) });
   try {
-    return await fn(engine);
+    const out = await fn(engine);
+    // A one-shot write brings live segments up to date before exiting, so a CLI-only user
+    // sees the same memberships a running server would keep.
+    if (options.writes) await engine.live.processPending();
+    return out;
   } finally {
     await engine.close();
   }

@@ -5,6 +5,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerSchemaCommands } from './commands/schema.js';
 import { registerSegmentCommands } from './commands/segments.js';
 import { registerTemplateCommands } from './commands/templates.js';
+import { registerWatchCommand } from './commands/watch.js';
 
 export function buildProgram(): Command {
   const program = new Command('segmata')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerSegmentCommands(program);
   registerTemplateCommands(program);
   registerDemoCommand(program);
+  registerWatchCommand(program);
   return program;
 }
 

@@ -9,6 +9,7 @@ import { importFile } from './import/import-file.js';
 import type { ImportKind, ImportOptions, ImportReport } from './import/types.js';
 import { explainContact, type Explanation } from './contact/explain.js';
 import { changesSince, memberPages, type ChangeRow } from './segments/members.js';
+import { LiveProcessor } from './live/processor.js';
 import { SegmentService } from './segments/service.js';
 import type { Row } from '../store/store.js';
 
@@ -32,6 +33,8 @@ export function dbPathFrom(db: string | undefined, env: NodeJS.ProcessEnv = proc
  */
 export class Engine {
   readonly segments: SegmentService;
+  /** Keeps live segments current as data changes and time passes. */
+  readonly live: LiveProcessor;
 
   private constructor(
     readonly store: Store,
@@ -39,6 +42,7 @@ export class Engine {
     readonly clock: Clock,
   ) {
     this.segments = new SegmentService({ store, registry: () => this.reg, clock });
+    this.live = new LiveProcessor(store, () => this.reg, clock, (ids, at) => this.segments.reevaluate(ids, at, 'data_change'));
   }
 
   static async open(options: OpenOptions): Promise<Engine> {
@@ -77,9 +81,9 @@ export class Engine {
   }
 
   /** The membership change log of a segment, oldest first. */
-  async changes(segmentId: string, since?: Date): Promise<ChangeRow[]> {
+  async changes(segmentId: string, since?: Date, afterSeq = 0): Promise<ChangeRow[]> {
     await this.segments.get(segmentId);
-    return changesSince(this.store, segmentId, since);
+    return changesSince(this.store, segmentId, since, afterSeq, 10_000);
   }
 
   /** Import a CSV or JSONL file of `kind` (SPEC §1); all-or-nothing unless `skipBadRows`. */

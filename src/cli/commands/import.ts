@@ -33,6 +33,6 @@ export function registerImportCommand(program: Command): void {
         } finally {
           bar.stop();
         }
-      });
+      }, { writes: true });
     });
 }

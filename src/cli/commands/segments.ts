@@ -6,6 +6,7 @@ import { SegmataError } from '../../errors.js';
 import { withEngine, readJsonFile, write } from '../context.js';
 import { csvField, jsonValue, plain, table } from '../format.js';
 import type { Engine } from '../../engine/engine.js';
+import { followLive } from '../watch.js';
 
 type Format = 'ids' | 'csv' | 'jsonl';
 
@@ -200,7 +201,7 @@ export function registerSegmentCommands(program: Command): void {
           const n = await engine.segments.changeMembers(id, readIds(ids, opts.file), mode);
           const s = await engine.segments.get(id);
           console.log(`${mode === 'add' ? 'added' : 'removed'} ${n} member(s); segment ${id} has ${s.memberCount} members`);
-        }),
+        }, { writes: true }),
       );
   }
 
@@ -220,15 +221,25 @@ export function registerSegmentCommands(program: Command): void {
 
   seg
     .command('changes')
-    .description('the membership change log of a segment')
+    .description('the membership change log of a segment: when, entered/exited, contact, cause')
     .argument('<id>')
     .option('--since <iso>', 'only changes at or after this instant')
-    .action(async (id: string, opts: { since?: string }, cmd: Command) => {
+    .option('--follow', 'keep the segment live and print new changes as they happen, until interrupted')
+    .action(async (id: string, opts: { since?: string; follow?: boolean }, cmd: Command) => {
       const since = opts.since === undefined ? undefined : parseInstant(opts.since);
       if (opts.since !== undefined && since === undefined) throw new SegmataError('invalid_argument', `--since: expected an ISO 8601 instant, got "${opts.since}"`);
       await withEngine(cmd, async (engine) => {
-        const rows = await engine.changes(id, since === undefined ? undefined : new Date(since));
-        for (const r of rows) await write(`${r.changed_at.toISOString()}\t${r.change}\t${r.contact_id}\t${r.cause}\n`);
+        let last = 0;
+        const print = async (): Promise<void> => {
+          for (;;) {
+            const rows = await engine.changes(id, since === undefined ? undefined : new Date(since), last);
+            for (const r of rows) await write(`${r.changed_at.toISOString()}\t${r.change}\t${r.contact_id}\t${r.cause}\n`);
+            if (rows.length === 0) return;
+            last = rows[rows.length - 1]!.seq;
+          }
+        };
+        await print();
+        if (opts.follow) await followLive(engine, print);
       });
     });
 }

@@ -113,3 +113,15 @@ export async function changeStaticMembers(
   );
   return changed;
 }
+
+/**
+ * Merge a segment's next time boundaries (rows contact_id, due_at) into the live schedule,
+ * keeping each contact's earliest instant. Set-based; must run inside a transaction.
+ */
+export async function scheduleBoundaries(tx: SqlRunner, boundaries: CompiledQuery): Promise<void> {
+  await tx.run('DROP TABLE IF EXISTS _due');
+  await tx.run(`CREATE TEMP TABLE _due AS SELECT contact_id, min(due_at) AS due_at FROM (${boundaries.sql}) AS b GROUP BY contact_id`, boundaries.params);
+  await tx.run('UPDATE live_schedule SET due_at = d.due_at FROM _due d WHERE live_schedule.contact_id = d.contact_id AND d.due_at < live_schedule.due_at');
+  await tx.run('INSERT INTO live_schedule (contact_id, due_at) SELECT d.contact_id, d.due_at FROM _due d WHERE NOT EXISTS (SELECT 1 FROM live_schedule s WHERE s.contact_id = d.contact_id)');
+  await tx.run('DROP TABLE _due');
+}

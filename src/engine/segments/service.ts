@@ -8,7 +8,9 @@ import { SegmataError } from '../../errors.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { SqlRunner, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
-import { applyMembership, changeStaticMembers } from './membership.js';
+import { compileNextChanges } from '../../compiler/next-change.js';
+import { dependenciesOf } from '../live/dependencies.js';
+import { applyMembership, changeStaticMembers, scheduleBoundaries } from './membership.js';
 import { referrers, segmentRepository as repo } from './repository.js';
 import type { ChangeCause, Estimate, EvaluationResult, SegmentRecord } from './types.js';
 
@@ -165,8 +167,11 @@ export class SegmentService {
   }
 
   private async evaluateInto(tx: SqlRunner, all: SegmentRecord[], def: SegmentDefinition, now: Date, cause: ChangeCause) {
-    const compiled = compileSegment(def.query!, compileContext(this.ctx, all, now));
-    return applyMembership(tx, def.id, compiled, now, cause);
+    const ctx = compileContext(this.ctx, all, now);
+    const diff = await applyMembership(tx, def.id, compileSegment(def.query!, ctx), now, cause);
+    // The live path wakes each contact at its next time boundary; seed those set-based.
+    if (dependenciesOf(def.query).timeDependent) await scheduleBoundaries(tx, compileNextChanges(def.query!, ctx));
+    return diff;
   }
 
   /** Re-evaluate the live segments that (transitively) read `changedId`, parts before wholes. */
@@ -254,6 +259,26 @@ export class SegmentService {
       results.push({ segmentId: s.id, ...diff, ms: performance.now() - started });
     }
     return results;
+  }
+
+  /**
+   * Set-based re-evaluation of the given live segments (and, cascading, the live segments
+   * built on them) as of `at`: how the live path applies a large backlog at once.
+   */
+  async reevaluate(ids: string[], at: Date, cause: ChangeCause): Promise<void> {
+    if (ids.length === 0) return;
+    const all = await this.list();
+    const wanted = new Set(ids);
+    await this.ctx.store.transaction(async (tx) => {
+      for (const s of dependencyOrder(all)) {
+        if (s.status !== 'live' || s.type === 'static') continue;
+        const reads = referencedSegments(s.definition.query);
+        if (wanted.has(s.id) || reads.some((r) => wanted.has(r))) {
+          wanted.add(s.id);
+          await this.evaluateInto(tx, all, s.definition, at, cause);
+        }
+      }
+    });
   }
 
   /** Member count of a definition without saving it, and each top-level block's count on its own. */

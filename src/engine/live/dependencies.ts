@@ -1,0 +1,87 @@
+import type { Block, Condition, Query } from '../../definition/ast.js';
+import { isComparison, referencedSegments } from '../../definition/ast.js';
+import type { SegmentRecord } from '../segments/types.js';
+
+/** What a live segment reads, so a change only re-evaluates the segments it can affect. */
+export interface SegmentDependencies {
+  /** Reads contact attributes (or, through relations, account attributes). */
+  profile: boolean;
+  /** Interaction types of its behavioral blocks. */
+  interactionTypes: Set<string>;
+  /** Segments it references directly (all maintained: live or static). */
+  segments: Set<string>;
+  /** Its verdict can change as time passes (windows, relative dates). */
+  timeDependent: boolean;
+}
+
+const RELATIVE_OPS = new Set(['in_last', 'not_in_last', 'in_month']);
+
+function conditionIsRelative(c: Condition): boolean {
+  if (isComparison(c)) return RELATIVE_OPS.has(c.op) && !(c.op === 'in_month' && c.value !== 'current');
+  if ('all' in c) return c.all.some(conditionIsRelative);
+  if ('any' in c) return c.any.some(conditionIsRelative);
+  return conditionIsRelative(c.not);
+}
+
+export function dependenciesOf(query: Query | undefined): SegmentDependencies {
+  const deps: SegmentDependencies = { profile: false, interactionTypes: new Set(), segments: new Set(referencedSegments(query)), timeDependent: false };
+  const visit = (blocks: Block[]): void => {
+    for (const b of blocks) {
+      if (b.kind === 'profile') {
+        deps.profile = true;
+        if (conditionIsRelative(b.where)) deps.timeDependent = true;
+      } else if (b.kind === 'behavioral') {
+        deps.interactionTypes.add(b.interaction);
+        // Any behavioral block can change with time: windows slide, and an interaction dated
+        // in the future starts counting when its instant comes.
+        deps.timeDependent = true;
+      } else if (b.kind === 'group') visit(b.blocks);
+    }
+  };
+  if (query) visit(query.blocks);
+  return deps;
+}
+
+/** The live dynamic segments in dependency order (parts before wholes), with what each reads. */
+export interface LivePlan {
+  order: SegmentRecord[];
+  deps: Map<string, SegmentDependencies>;
+  /** Segment id → live segments that reference it directly. */
+  dependents: Map<string, string[]>;
+  interactionTypes: string[];
+  hasTimeDependent: boolean;
+}
+
+export function livePlan(all: SegmentRecord[]): LivePlan {
+  const live = all.filter((s) => s.status === 'live' && s.type !== 'static' && s.definition.query);
+  const byId = new Map(live.map((s) => [s.id, s]));
+  const order: SegmentRecord[] = [];
+  const seen = new Set<string>();
+  const visit = (s: SegmentRecord): void => {
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    for (const r of referencedSegments(s.definition.query)) {
+      const dep = byId.get(r);
+      if (dep) visit(dep);
+    }
+    order.push(s);
+  };
+  live.forEach(visit);
+  const deps = new Map(order.map((s) => [s.id, dependenciesOf(s.definition.query)]));
+  const dependents = new Map<string, string[]>();
+  for (const [id, d] of deps) {
+    for (const ref of d.segments) dependents.set(ref, [...(dependents.get(ref) ?? []), id]);
+  }
+  const types = new Set<string>();
+  for (const d of deps.values()) d.interactionTypes.forEach((t) => types.add(t));
+  return { order, deps, dependents, interactionTypes: [...types], hasTimeDependent: [...deps.values()].some((d) => d.timeDependent) };
+}
+
+/** Does a change from `source` ('contact', 'account', 'interaction:<type>', 'deleted') affect this segment? */
+export function affectedBy(deps: SegmentDependencies, source: string): boolean {
+  if (source === 'deleted') return true;
+  if (source === 'contact' || source === 'account') return deps.profile;
+  if (source.startsWith('interaction:')) return deps.interactionTypes.has(source.slice('interaction:'.length));
+  if (source.startsWith('segment:')) return deps.segments.has(source.slice('segment:'.length));
+  return false;
+}
