@@ -37,8 +37,10 @@ export function durationMs(d: Duration): number {
 /**
  * Compiles a segment query to one set-based SQL statement returning distinct contact ids
  * (column `id`). A visitor with one method per node kind; values are pushed as parameters.
+ * Exported so other statements over the same AST (next-change.ts) compile conditions and
+ * columns exactly as membership does, sharing one parameter list.
  */
-class SegmentCompiler {
+export class SegmentCompiler {
   readonly params: SqlValue[] = [];
   private aliasCounter = 0;
   private readonly inlining: string[] = [];
@@ -167,14 +169,14 @@ class SegmentCompiler {
    * to false, so that `not` is the complement within all contacts (SPEC null semantics).
    * Folding only there keeps plain filters sargable.
    */
-  private condition(c: Condition, start: RecordKind, rowAlias: string, joins: Map<string, string>, negated = false): string {
+  condition(c: Condition, start: RecordKind, rowAlias: string, joins: Map<string, string>, negated = false): string {
     if (isComparison(c)) return this.comparison(c, start, rowAlias, joins, negated);
     if ('all' in c) return `(${c.all.map((x) => this.condition(x, start, rowAlias, joins, negated)).join(' AND ')})`;
     if ('any' in c) return `(${c.any.map((x) => this.condition(x, start, rowAlias, joins, negated)).join(' OR ')})`;
     return `(NOT ${this.condition(c.not, start, rowAlias, joins, true)})`;
   }
 
-  private column(c: Comparison, start: RecordKind, rowAlias: string, joins: Map<string, string>): { expr: string; type: AttributeType } {
+  column(c: Comparison, start: RecordKind, rowAlias: string, joins: Map<string, string>): { expr: string; type: AttributeType } {
     const resolved = this.ctx.registry.resolve(start, c.attr);
     if (typeof resolved === 'string') throw new SegmataError('invalid_definition', resolved, [{ path: 'attr', message: resolved }]);
     let alias = rowAlias;
