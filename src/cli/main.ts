@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isSegmataError } from '../errors.js';
+import { registerDeleteCommand } from './commands/delete.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerSchemaCommands } from './commands/schema.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerTemplateCommands(program);
   registerDemoCommand(program);
   registerWatchCommand(program);
+  registerDeleteCommand(program);
   return program;
 }
 

@@ -5,7 +5,9 @@ import type { AttributeType, RecordKind } from '../schema/types.js';
 import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
-import { importFile } from './import/import-file.js';
+import { importFile, type ImportContext } from './import/import-file.js';
+import { deleteRecords } from './records/delete.js';
+import { ingestInteractions, upsertRecords, type EntityKind, type RecordsOptions } from './records/upsert.js';
 import type { ImportKind, ImportOptions, ImportReport } from './import/types.js';
 import { explainContact, type Explanation } from './contact/explain.js';
 import { changesSince, memberPages, type ChangeRow } from './segments/members.js';
@@ -88,7 +90,33 @@ export class Engine {
 
   /** Import a CSV or JSONL file of `kind` (SPEC §1); all-or-nothing unless `skipBadRows`. */
   async importFile(kind: ImportKind, path: string, options?: ImportOptions): Promise<ImportReport> {
-    return importFile({ store: this.store, registry: this.reg }, kind, path, options);
+    return importFile(this.importContext(), kind, path, options);
+  }
+
+  /**
+   * Upsert contacts, accounts or leads given as plain objects, by id: an absent key keeps the
+   * stored value, dates are ISO strings. Same validation, errors (naming `records[i].field`) and
+   * all-or-nothing as an import. The touched contacts are queued for live segments.
+   */
+  async upsertRecords(kind: EntityKind, rows: readonly Record<string, unknown>[], options?: RecordsOptions): Promise<ImportReport> {
+    return upsertRecords(this.importContext(), kind, rows, options);
+  }
+
+  /**
+   * Append interactions `{ id?, contact_id, type, occurred_at, ...properties }` (or nested
+   * `properties: {...}`); idempotent by id. Their contacts are queued for live segments.
+   */
+  async ingestInteractions(rows: readonly Record<string, unknown>[], options?: RecordsOptions): Promise<ImportReport> {
+    return ingestInteractions(this.importContext(), rows, options);
+  }
+
+  /** Delete records by id in one transaction (unknown ids are ignored); the number deleted. */
+  async deleteRecords(kind: EntityKind, ids: readonly string[]): Promise<number> {
+    return deleteRecords(this.store, this.clock, kind, ids);
+  }
+
+  private importContext(): ImportContext {
+    return { store: this.store, registry: this.reg, clock: this.clock };
   }
 
   async close(): Promise<void> {

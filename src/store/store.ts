@@ -10,6 +10,8 @@ export interface SqlRunner {
   readonly dialect: Dialect;
   all<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<void>;
+  /** Run an INSERT, UPDATE, DELETE or MERGE; resolves to how many rows it changed. */
+  write(sql: string, params?: readonly SqlValue[]): Promise<number>;
 }
 
 /** One record an import could not take: where it is in the file and why. */
@@ -43,7 +45,15 @@ export interface StagedFile {
   rejectedSample: StageIssue[];
 }
 
-export interface StageOptions {
+/** Staging records given as objects: like a JSONL file whose lines are already parsed. */
+export interface RecordStageOptions {
+  /** The keys to stage; a record with any other key is refused. */
+  columns: readonly string[];
+  /** A key whose object value holds more of `columns` (interaction `properties`). */
+  flatten?: string;
+}
+
+export interface StageOptions extends RecordStageOptions {
   format: 'csv' | 'jsonl';
   /**
    * CSV: the header's column names, in file order (read and checked by the caller).
@@ -66,6 +76,11 @@ export interface Store extends SqlRunner {
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
   /** Stage a CSV/JSONL file as text columns with the engine's own bulk reader. */
   stageFile(path: string, options: StageOptions): Promise<StagedFile>;
+  /**
+   * Stage records given as JS objects, as a JSONL file's lines would be (`keyed`; a record's
+   * `_line` is its 1-based position in `rows`).
+   */
+  stageRecords(rows: readonly unknown[], options: RecordStageOptions): Promise<StagedFile>;
   /** Progress of the running statement, 0..100, if the engine reports one. */
   progress(): number | undefined;
   close(): Promise<void>;

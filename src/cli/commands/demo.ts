@@ -62,6 +62,8 @@ export function registerDemoCommand(program: Command): void {
           for (const [i, kind] of order.entries()) {
             await engine.importFile(kind, files[kind], { onProgress: () => bar.update(`importing ${kind}`, 50 + (i / order.length) * 40) });
           }
+          // Nothing is live yet: this just clears the change queue the imports filled.
+          await engine.live.processPending();
           bar.update('segments', 95);
           for (const def of demoSegments()) {
             const s = await engine.segments.create(def);

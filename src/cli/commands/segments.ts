@@ -37,7 +37,7 @@ async function printMembers(engine: Engine, id: string, format: Format): Promise
 }
 
 /** Contact ids from arguments and/or a file (one per line, or a CSV whose first column is the id). */
-function readIds(args: string[], file: string | undefined): string[] {
+export function readIds(args: string[], file: string | undefined): string[] {
   const ids = [...args];
   if (file) {
     let text: string;

@@ -1,5 +1,5 @@
 import { TABLES, RELATIONS } from '../../schema/defaults.js';
-import type { SqlRunner } from '../../store/store.js';
+import type { SqlRunner, SqlValue } from '../../store/store.js';
 import type { ContactData, InteractionRow, RecordRow } from './evaluate.js';
 
 /**
@@ -10,33 +10,42 @@ export async function loadContactData(db: SqlRunner, ids: string[], interactionT
   const out = new Map<string, ContactData>();
   if (ids.length === 0) return out;
   const q = db.dialect.ident;
-  // Few ids: an IN list (index lookups where an index exists). Many: one hash join with a
-  // temporary table of the ids, so a batch costs one scan however large it is.
-  const small = ids.length <= SMALL_BATCH;
-  if (!small) await fillIdTable(db, ids);
-  const filter = (column: string, offset = 0): string =>
-    small ? `${column} IN (${ids.map((_, i) => `$${offset + i + 1}`).join(', ')})` : `${column} IN (SELECT id FROM _batch_ids)`;
-  const idParams = small ? ids : [];
-  const contacts = await db.all<RecordRow & { id: string }>(`SELECT * FROM ${q(TABLES.contact)} WHERE ${filter('id')}`, idParams);
+  const typeFilter = (offset: number): string => {
+    if (!interactionTypes) return '';
+    if (interactionTypes.length === 0) return ' AND false';
+    return ` AND type IN (${interactionTypes.map((_, i) => `$${offset + i + 1}`).join(', ')})`;
+  };
+  const types = interactionTypes ?? [];
+  let contacts: (RecordRow & { id: string })[];
+  let interactions: (InteractionRow & { contact_id: string })[];
+  if (ids.length <= SMALL_BATCH) {
+    contacts = await lookup<RecordRow & { id: string }>(db, `SELECT * FROM ${q(TABLES.contact)} WHERE`, 'id', ids);
+    interactions = [];
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+      interactions.push(
+        ...(await db.all<InteractionRow & { contact_id: string }>(
+          `SELECT * FROM ${q(TABLES.interaction)} WHERE contact_id IN (${chunk.map((_, k) => `$${k + 1}`).join(', ')})${typeFilter(chunk.length)}`,
+          [...chunk, ...types],
+        )),
+      );
+    }
+  } else {
+    // Many ids: one hash join with a temporary table of them, one scan however large the batch.
+    await fillIdTable(db, ids);
+    contacts = await db.all<RecordRow & { id: string }>(`SELECT * FROM ${q(TABLES.contact)} WHERE id IN (SELECT id FROM _batch_ids)`);
+    interactions = await db.all<InteractionRow & { contact_id: string }>(
+      `SELECT * FROM ${q(TABLES.interaction)} WHERE contact_id IN (SELECT id FROM _batch_ids)${typeFilter(0)}`,
+      types,
+    );
+  }
   const relations = RELATIONS.filter((r) => r.from === 'contact');
   const relatedRows = new Map<string, Map<string, RecordRow>>();
   for (const rel of relations) {
     const refs = [...new Set(contacts.map((c) => c[rel.via]).filter((v): v is string => typeof v === 'string'))];
-    const rows: (RecordRow & { id: string })[] = [];
-    for (let i = 0; i < refs.length; i += SMALL_BATCH) {
-      const chunk = refs.slice(i, i + SMALL_BATCH);
-      rows.push(...(await db.all<RecordRow & { id: string }>(`SELECT * FROM ${q(TABLES[rel.to])} WHERE id IN (${chunk.map((_, k) => `$${k + 1}`).join(', ')})`, chunk)));
-    }
+    const rows = await lookup<RecordRow & { id: string }>(db, `SELECT * FROM ${q(TABLES[rel.to])} WHERE`, 'id', refs);
     relatedRows.set(rel.name, new Map(rows.map((r) => [r.id, r])));
   }
-  let interactionSql = `SELECT * FROM ${q(TABLES.interaction)} WHERE ${filter('contact_id')}`;
-  const params: string[] = [...idParams];
-  if (interactionTypes) {
-    if (interactionTypes.length === 0) interactionSql += ' AND false';
-    else interactionSql += ` AND type IN (${interactionTypes.map((_, i) => `$${params.length + i + 1}`).join(', ')})`;
-    params.push(...interactionTypes);
-  }
-  const interactions = await db.all<InteractionRow & { contact_id: string }>(interactionSql, params);
   for (const c of contacts) {
     const related: Record<string, RecordRow | undefined> = {};
     for (const rel of relations) {
@@ -49,9 +58,27 @@ export async function loadContactData(db: SqlRunner, ids: string[], interactionT
   return out;
 }
 
-const SMALL_BATCH = 256;
+/**
+ * DuckDB answers an IN list of up to 16 constants with index lookups; a longer list becomes
+ * a hash join that scans the whole table. So lookups go 16 ids at a time.
+ */
+export const LOOKUP_CHUNK = 16;
 
-async function fillIdTable(db: SqlRunner, ids: string[]): Promise<void> {
+/** `head` ends with WHERE; rows whose `column` is one of `ids`, by index lookups. */
+export async function lookup<T extends Record<string, unknown>>(db: SqlRunner, head: string, column: string, ids: readonly string[], extra: SqlValue[] = []): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+    const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+    out.push(...(await db.all<T>(`${head} ${column} IN (${chunk.map((_, k) => `$${extra.length + k + 1}`).join(', ')})`, [...extra, ...chunk])));
+  }
+  return out;
+}
+
+/** Up to this many ids, IN lists (index lookups); past it, one join with a temp table. */
+export const SMALL_BATCH = 256;
+
+/** Fill the connection's temp table `_batch_ids` with `ids` (for joins on large batches). */
+export async function fillIdTable(db: SqlRunner, ids: string[]): Promise<void> {
   await db.run('CREATE TEMP TABLE IF NOT EXISTS _batch_ids (id VARCHAR)');
   await db.run('DELETE FROM _batch_ids');
   for (let i = 0; i < ids.length; i += 1000) {

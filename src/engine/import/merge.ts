@@ -1,5 +1,8 @@
 import { SegmataError } from '../../errors.js';
+import { TABLES } from '../../schema/defaults.js';
+import type { RecordKind } from '../../schema/types.js';
 import type { SqlRunner, SqlValue, StagedFile } from '../../store/store.js';
+import { enqueueAccountContacts, enqueueContacts, enqueueInteractions } from '../records/change-capture.js';
 import { presentSql, type StagedColumn } from './validate.js';
 
 /** Which staged rows to write. */
@@ -10,6 +13,11 @@ export interface GoodRows {
   count: number;
   /** Every staged row passed the checks, so values convert with plain casts. */
   allValid: boolean;
+  /**
+   * The caller knows every staged id is distinct (records given as objects are checked in JS
+   * while they are at hand), so the repeated-id query is skipped: a small batch saves a statement.
+   */
+  idsDistinct?: boolean;
 }
 
 export interface WriteCounts {
@@ -38,6 +46,7 @@ function convert(db: SqlRunner, column: StagedColumn, allValid: boolean, raw = c
  * count runs too.
  */
 async function repeatedIds(db: SqlRunner, staged: StagedFile, id: string, good: GoodRows): Promise<number> {
+  if (good.idsDistinct) return 0;
   const from = `FROM ${db.dialect.ident(staged.table)} WHERE ${presentSql(id)} AND ${good.where}`;
   const [hashed] = await db.all<{ n: number }>(`SELECT count(*) - count(DISTINCT hash(${id})) AS n ${from}`, good.params);
   if ((hashed?.n ?? 0) === 0) return 0;
@@ -83,16 +92,20 @@ function incomingRecords(
 /**
  * Upsert the good rows into an entity table by id: existing records get the columns the file
  * carried (CSV: its header; JSONL: the keys present), new ids are inserted, and each id stays
- * one row. Rows of the same id within the file merge first, in file order.
+ * one row. Rows of the same id within the file merge first, in file order. The contacts this
+ * touches are enqueued for live segments at `at`: written contacts, and the contacts of written
+ * accounts.
  */
 export async function mergeEntities(
   tx: SqlRunner,
-  target: string,
+  kind: Exclude<RecordKind, 'interaction'>,
   staged: StagedFile,
   columns: readonly StagedColumn[],
   good: GoodRows,
+  at: Date,
 ): Promise<WriteCounts> {
   const d = tx.dialect;
+  const target = TABLES[kind];
   const id = columns.find((c) => c.target.name === 'id');
   if (!id) throw new SegmataError('invalid_import', 'an entity file needs an id column');
   const attributes = columns.filter((c) => c !== id);
@@ -110,22 +123,27 @@ export async function mergeEntities(
     good.params,
   );
   const inserted = (await countRows(tx, target)) - before;
+  const written = { sql: `SELECT ${id.raw} AS id FROM ${d.ident(staged.table)} WHERE ${good.where}`, params: good.params };
+  if (kind === 'contact') await enqueueContacts(tx, written, 'contact', at);
+  if (kind === 'account') await enqueueAccountContacts(tx, written, at);
   const ids = good.count - repeated;
   return { inserted, updated: ids - inserted, skipped: repeated };
 }
 
 /**
  * Append the good rows to the interactions table. A row whose id is already stored, or came
- * earlier in the file, is a re-send and is skipped; rows without an id are always new.
+ * earlier in the file, is a re-send and is skipped; rows without an id are always new. The
+ * contacts of the appended rows are enqueued for live segments at `at`, per interaction type.
  */
 export async function appendInteractions(
   tx: SqlRunner,
-  target: string,
   staged: StagedFile,
   columns: readonly StagedColumn[],
   good: GoodRows,
+  at: Date,
 ): Promise<WriteCounts> {
   const d = tx.dialect;
+  const target = TABLES.interaction;
   const stage = d.ident(staged.table);
   const id = columns.find((c) => c.target.name === 'id');
   const hasId = id ? presentSql(id.raw) : undefined;
@@ -134,28 +152,27 @@ export async function appendInteractions(
 
   let filter = good.where;
   if (id && hasId) {
-    // Both filters are joins over the whole file; most files need neither, so each is added
-    // only when a cheaper query shows a re-sent or repeated id.
-    const table = d.ident(target);
-    const resent =
-      (await anyRow(tx, `SELECT 1 FROM ${table} WHERE id IS NOT NULL`)) &&
-      (await anyRow(
-        tx,
-        `SELECT 1 FROM ${stage} AS s WHERE ${hasId} AND ${good.where} AND EXISTS (SELECT 1 FROM ${table} AS i WHERE i.id = s.${id.raw})`,
-        good.params,
-      ));
-    if (resent) {
-      filter += ` AND (NOT ${hasId} OR NOT EXISTS (SELECT 1 FROM ${table} AS i WHERE i.id = s.${id.raw}))`;
+    // The batch's ids that are already stored: the table is probed with the batch's ids (the
+    // small side is the one hashed, so a small batch costs one scan of the id column, not a
+    // hash table of every stored id), and the probe stops at the first hit. Most batches have
+    // none and need no re-send filter.
+    const batchIds = `SELECT ${id.raw} FROM ${stage} WHERE ${hasId} AND ${good.where}`;
+    const stored = `SELECT i.id FROM ${d.ident(target)} AS i WHERE i.id IN (${batchIds})`;
+    if (await anyRow(tx, stored, good.params)) {
+      filter += ` AND (NOT ${hasId} OR s.${id.raw} NOT IN (${stored}))`;
     }
     if ((await repeatedIds(tx, staged, id.raw, good)) > 0) {
       filter += ` AND (NOT ${hasId} OR s.rowid IN (SELECT min(rowid) FROM ${stage} WHERE ${hasId} AND ${good.where} GROUP BY ${id.raw}))`;
     }
   }
-  const before = await countRows(tx, target);
-  await tx.run(
+  const contact = columns.find((c) => c.target.name === 'contact_id');
+  const type = columns.find((c) => c.target.name === 'type');
+  if (!contact || !type) throw new SegmataError('invalid_import', 'an interaction file needs contact_id and type columns');
+  // Before the append: afterwards the re-send filter would exclude the appended rows themselves.
+  await enqueueInteractions(tx, { sql: `SELECT s.${contact.raw} AS contact_id, s.${type.raw} AS type FROM ${stage} AS s WHERE ${filter}`, params: good.params }, at);
+  const inserted = await tx.write(
     `INSERT INTO ${d.ident(target)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${stage} AS s WHERE ${filter}`,
     good.params,
   );
-  const inserted = (await countRows(tx, target)) - before;
   return { inserted, updated: 0, skipped: good.count - inserted };
 }

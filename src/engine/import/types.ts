@@ -16,11 +16,14 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
-/** A bad record: its 1-based physical line (header = 1), the column at fault if any, and why. */
+/**
+ * A bad record: its 1-based physical line (header = 1) — for records given as objects, its
+ * 1-based position in the array — the column at fault if any, and why.
+ */
 export type BadRow = StageIssue;
 
 export interface ImportReport {
-  /** The path as given. Messages name its base name. */
+  /** The path as given (messages name its base name), or `records` for records given as objects. */
   file: string;
   kind: ImportKind;
   /** Records read (excluding a CSV header and blank lines). */

@@ -77,10 +77,12 @@ export function livePlan(all: SegmentRecord[]): LivePlan {
   return { order, deps, dependents, interactionTypes: [...types], hasTimeDependent: [...deps.values()].some((d) => d.timeDependent) };
 }
 
-/** Does a change from `source` ('contact', 'account', 'interaction:<type>', 'deleted') affect this segment? */
+/** Does a change from `source` ('contact', 'account', 'interaction:<type>', 'deleted', 'segment:<id>') affect this segment? */
 export function affectedBy(deps: SegmentDependencies, source: string): boolean {
-  if (source === 'deleted') return true;
-  if (source === 'contact' || source === 'account') return deps.profile;
+  // A written contact may be new (or back after a delete): whether it exists is what every
+  // segment reads first, so its own record affects them all, not only profile conditions.
+  if (source === 'deleted' || source === 'contact') return true;
+  if (source === 'account') return deps.profile;
   if (source.startsWith('interaction:')) return deps.interactionTypes.has(source.slice('interaction:'.length));
   if (source.startsWith('segment:')) return deps.segments.has(source.slice('segment:'.length));
   return false;

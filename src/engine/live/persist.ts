@@ -1,4 +1,5 @@
 import type { SqlRunner, SqlValue } from '../../store/store.js';
+import { LOOKUP_CHUNK } from '../contact/load.js';
 import type { PendingChange } from './contact-step.js';
 
 const CHUNK = 400;
@@ -18,9 +19,10 @@ export async function insertRows(db: SqlRunner, head: string, rows: SqlValue[][]
   }
 }
 
+/** DELETE by ids, 16 at a time so DuckDB uses index lookups (see LOOKUP_CHUNK). */
 export async function deleteByIds(db: SqlRunner, sqlHead: string, column: string, ids: string[], extra: SqlValue[] = []): Promise<void> {
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
+  for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+    const chunk = ids.slice(i, i + LOOKUP_CHUNK);
     const list = chunk.map((_, k) => `$${extra.length + k + 1}`).join(', ');
     await db.run(`${sqlHead} ${column} IN (${list})`, [...extra, ...chunk]);
   }
@@ -44,10 +46,18 @@ export async function persistChanges(db: SqlRunner, changes: PendingChange[], re
   }).map(([, c]) => c);
   const exits = net.filter((c) => c.change === 'exited');
   const entries = net.filter((c) => c.change === 'entered');
-  const bySegment = new Map<string, string[]>();
-  for (const c of exits) bySegment.set(c.segmentId, [...(bySegment.get(c.segmentId) ?? []), c.contactId]);
-  for (const [segmentId, ids] of bySegment) {
-    await deleteByIds(db, 'DELETE FROM memberships WHERE segment_id = $1 AND', 'contact_id', ids, [segmentId]);
+  if (exits.length > 256) {
+    // Many exits (time boundaries shared by many contacts): one join instead of many lookups.
+    await db.run('CREATE TEMP TABLE IF NOT EXISTS _exits (segment_id VARCHAR, contact_id VARCHAR)');
+    await db.run('DELETE FROM _exits');
+    await insertRows(db, 'INSERT INTO _exits', exits.map((c) => [c.segmentId, c.contactId]), ['', '']);
+    await db.run('DELETE FROM memberships WHERE (segment_id, contact_id) IN (SELECT segment_id, contact_id FROM _exits)');
+  } else {
+    const bySegment = new Map<string, string[]>();
+    for (const c of exits) bySegment.set(c.segmentId, [...(bySegment.get(c.segmentId) ?? []), c.contactId]);
+    for (const [segmentId, ids] of bySegment) {
+      await deleteByIds(db, 'DELETE FROM memberships WHERE segment_id = $1 AND', 'contact_id', ids, [segmentId]);
+    }
   }
   await insertRows(
     db,

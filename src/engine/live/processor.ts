@@ -3,7 +3,8 @@ import type { SchemaRegistry } from '../../schema/registry.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import type { ContactData } from '../contact/evaluate.js';
-import { loadContactData } from '../contact/load.js';
+import { SMALL_BATCH, fillIdTable, loadContactData, lookup } from '../contact/load.js';
+import { ensureLiveIndexes } from './indexes.js';
 import { nextChangeAt } from '../contact/next-change.js';
 import { segmentRepository } from '../segments/repository.js';
 import type { SegmentRecord } from '../segments/types.js';
@@ -11,8 +12,10 @@ import { evaluateContactAt, type PendingChange } from './contact-step.js';
 import { affectedBy, livePlan, type LivePlan } from './dependencies.js';
 import { deleteByIds, insertRows, persistChanges } from './persist.js';
 
-/** Contacts per micro-batch: one set-based load and one transaction each. */
+/** Contacts per micro-batch of data changes: one set-based load and one transaction each. */
 const BATCH = 2_000;
+/** Contacts per batch of passed time boundaries: many contacts often share one instant. */
+const DUE_BATCH = 25_000;
 /** Past this many queued contacts, a set-based re-evaluation beats per-contact work. */
 export const BULK_THRESHOLD = 50_000;
 
@@ -69,13 +72,14 @@ export class LiveProcessor {
   private async drain(): Promise<ProcessResult> {
     const total: ProcessResult = { contacts: 0, changes: 0 };
     const now = this.clock();
-    const segments = await segmentRepository.list(this.store);
-    const plan = livePlan(segments);
-    if (plan.order.length === 0) {
-      // Nothing is live: queued changes concern no membership.
+    const { segments, plan } = await this.currentPlan();
+    if (plan.order.length === 0 && !segments.some((s) => s.type === 'static')) {
+      // Nothing is maintained: queued changes concern no membership. (With a static segment,
+      // a deleted contact must still leave it, which the batch below does.)
       await this.store.run('DELETE FROM live_dirty');
       return total;
     }
+    if (plan.order.length > 0) await ensureLiveIndexes(this.store);
     await this.bulkIfLarge(plan, now);
     for (;;) {
       const dirty = await this.store.all<{ seq: number; contact_id: string; source: string }>(
@@ -83,7 +87,7 @@ export class LiveProcessor {
       );
       const due = await this.store.all<{ contact_id: string; due_at: Date }>(
         `SELECT contact_id, min(due_at) AS due_at FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ)
-         GROUP BY contact_id ORDER BY due_at LIMIT ${BATCH}`,
+         GROUP BY contact_id ORDER BY due_at LIMIT ${DUE_BATCH}`,
         [now.toISOString()],
       );
       if (dirty.length === 0 && due.length === 0) return total;
@@ -91,6 +95,21 @@ export class LiveProcessor {
       total.contacts += result.contacts;
       total.changes += result.changes;
     }
+  }
+
+  private cached: { key: string; segments: SegmentRecord[]; plan: LivePlan } | undefined;
+
+  /** The live segments and their dependency plan, re-read only when a segment changed. */
+  private async currentPlan(): Promise<{ segments: SegmentRecord[]; plan: LivePlan }> {
+    const [row] = await this.store.all<{ n: number; v: number | null; u: Date | null }>(
+      'SELECT count(*) AS n, sum(version) AS v, max(updated_at) AS u FROM segments',
+    );
+    const key = `${row?.n}|${row?.v}|${row?.u?.getTime()}`;
+    if (this.cached?.key !== key) {
+      const segments = await segmentRepository.list(this.store);
+      this.cached = { key, segments, plan: livePlan(segments) };
+    }
+    return this.cached;
   }
 
   /** A backlog (a bulk import) is cheaper to apply with set-based evaluations of the affected segments. */
@@ -157,7 +176,8 @@ export class LiveProcessor {
     await this.store.transaction(async (tx) => {
       await persistChanges(tx, changes, this.clock());
       if (maxSeq !== undefined) await tx.run('DELETE FROM live_dirty WHERE seq <= $1', [maxSeq]);
-      await deleteByIds(tx, 'DELETE FROM live_schedule WHERE', 'contact_id', ids);
+      if (ids.length > SMALL_BATCH) await tx.run('DELETE FROM live_schedule WHERE contact_id IN (SELECT id FROM _batch_ids)');
+      else await deleteByIds(tx, 'DELETE FROM live_schedule WHERE', 'contact_id', ids);
       await insertRows(tx, 'INSERT INTO live_schedule (contact_id, due_at)', schedule, ['', 'TIMESTAMPTZ']);
     });
     if (changes.length) for (const l of this.listeners) l(changes);
@@ -177,17 +197,23 @@ export class LiveProcessor {
 
   private async loadMemberships(ids: string[]): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>();
-    for (let i = 0; i < ids.length; i += 400) {
-      const chunk = ids.slice(i, i + 400);
+    if (ids.length > SMALL_BATCH) {
+      await fillIdTable(this.store, ids);
       const rows = await this.store.all<{ segment_id: string; contact_id: string }>(
-        `SELECT segment_id, contact_id FROM memberships WHERE contact_id IN (${chunk.map((_, k) => `$${k + 1}`).join(', ')})`,
-        chunk,
+        'SELECT segment_id, contact_id FROM memberships WHERE contact_id IN (SELECT id FROM _batch_ids)',
       );
       for (const r of rows) {
         let set = out.get(r.contact_id);
         if (!set) out.set(r.contact_id, (set = new Set()));
         set.add(r.segment_id);
       }
+      return out;
+    }
+    const rows = await lookup<{ segment_id: string; contact_id: string }>(this.store, 'SELECT segment_id, contact_id FROM memberships WHERE', 'contact_id', ids);
+    for (const r of rows) {
+      let set = out.get(r.contact_id);
+      if (!set) out.set(r.contact_id, (set = new Set()));
+      set.add(r.segment_id);
     }
     return out;
   }

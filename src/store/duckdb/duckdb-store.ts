@@ -2,8 +2,8 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckdbDialect } from '../../compiler/dialects/duckdb/dialect.js';
 import { SegmataError } from '../../errors.js';
 import { MIGRATIONS, migrate } from '../migrations.js';
-import type { Row, SqlRunner, SqlValue, StageOptions, StagedFile, Store } from '../store.js';
-import { stageFile } from './stage.js';
+import type { RecordStageOptions, Row, SqlRunner, SqlValue, StageOptions, StagedFile, Store } from '../store.js';
+import { stageFile, stageRecords } from './stage.js';
 
 /** DuckDB's buffer pool size, which bounds most of the process's memory. */
 const MEMORY_LIMIT = '1GB';
@@ -51,8 +51,18 @@ class ConnectionRunner implements SqlRunner {
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    await this.execute(sql, params);
+  }
+
+  async write(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.execute(sql, params);
+  }
+
+  /** Not overridden (the store's `run` and `write` take its lock, then land here). */
+  private async execute(sql: string, params: readonly SqlValue[]): Promise<number> {
     try {
-      await this.conn.run(sql, params as SqlValue[]);
+      const result = await this.conn.run(sql, params as SqlValue[]);
+      return result.rowsChanged;
     } catch (e) {
       throw new SegmataError('store', `database error: ${describe(e)}`);
     }
@@ -115,6 +125,10 @@ export class DuckDBStore extends ConnectionRunner implements Store {
     return this.lock.hold(() => super.run(sql, params));
   }
 
+  override async write(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.lock.hold(() => super.write(sql, params));
+  }
+
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     return this.lock.hold(async () => {
       const tx = new ConnectionRunner(this.conn);
@@ -133,6 +147,11 @@ export class DuckDBStore extends ConnectionRunner implements Store {
   async stageFile(path: string, options: StageOptions): Promise<StagedFile> {
     const table = `_stage_${++this.stageCounter}`;
     return this.lock.hold(() => stageFile(this.conn, new ConnectionRunner(this.conn), path, table, options));
+  }
+
+  async stageRecords(rows: readonly unknown[], options: RecordStageOptions): Promise<StagedFile> {
+    const table = `_stage_${++this.stageCounter}`;
+    return this.lock.hold(() => stageRecords(this.conn, new ConnectionRunner(this.conn), rows, table, options));
   }
 
   progress(): number | undefined {

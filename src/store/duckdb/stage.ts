@@ -2,7 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DuckDBDataChunkWriter, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { SegmataError } from '../../errors.js';
-import type { SqlRunner, StageIssue, StageOptions, StagedFile } from '../store.js';
+import type { RecordStageOptions, SqlRunner, StageIssue, StageOptions, StagedFile } from '../store.js';
 
 /** How many refused records are described; the rest are only counted. */
 const SAMPLE_LIMIT = 100;
@@ -73,7 +73,11 @@ class JsonlRecord {
     this.issues.push(column === undefined ? { line: this.line, reason } : { line: this.line, column, reason });
   }
 
-  set(name: string, value: unknown, label: string, fromNested: boolean): void {
+  set(name: string, given: unknown, label: string, fromNested: boolean): void {
+    // Records given as JS objects: an undefined property is absent (as JSON.stringify has it),
+    // and a Date is its ISO instant.
+    if (given === undefined) return;
+    const value = given instanceof Date ? (Number.isNaN(given.getTime()) ? String(given) : given.toISOString()) : given;
     const i = this.index.get(name);
     if (i === undefined) return this.refuse(`unknown column (known: ${this.known})`, label);
     if (this.carried[i]) {
@@ -82,6 +86,7 @@ class JsonlRecord {
     if (value !== null && typeof value === 'object') {
       return this.refuse(`expected a single value, found ${Array.isArray(value) ? 'an array' : 'an object'}`, label);
     }
+    if (typeof value === 'function' || typeof value === 'symbol') return this.refuse(`expected a single value, found a ${typeof value}`, label);
     this.carried[i] = true;
     if (fromNested) this.nested.add(i);
     // Empty text is staged as NULL, as DuckDB's CSV reader does: "" means no value.
@@ -89,28 +94,28 @@ class JsonlRecord {
   }
 }
 
-function parseLine(text: string, line: number, index: ReadonlyMap<string, number>, known: string, flatten?: string): JsonlRecord {
+/**
+ * Feeds parsed records to the stager: `accept` a record's value with its line (a file line, or
+ * a 1-based position), or `refuse` a line that has none. A callback rather than an iterator, so
+ * a file costs no extra promise per line.
+ */
+type RecordFeed = (accept: (line: number, value: unknown) => void, refuse: (line: number, reason: string) => void) => Promise<void> | void;
+
+function toRecord(value: unknown, line: number, index: ReadonlyMap<string, number>, known: string, flatten?: string): JsonlRecord {
   const rec = new JsonlRecord(index, known, line);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    rec.refuse(`invalid JSON (${e instanceof Error ? e.message : String(e)})`);
-    return rec;
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     rec.refuse('expected a JSON object');
     return rec;
   }
-  for (const [key, value] of Object.entries(parsed)) {
+  for (const [key, v] of Object.entries(value)) {
     if (key !== flatten) {
-      rec.set(key, value, key, false);
-    } else if (value === null) {
+      rec.set(key, v, key, false);
+    } else if (v === null || v === undefined) {
       continue;
-    } else if (typeof value !== 'object' || Array.isArray(value)) {
+    } else if (typeof v !== 'object' || Array.isArray(v)) {
       rec.refuse('expected an object', key);
     } else {
-      for (const [inner, v] of Object.entries(value)) rec.set(inner, v, `${key}.${inner}`, true);
+      for (const [inner, w] of Object.entries(v)) rec.set(inner, w, `${key}.${inner}`, true);
     }
   }
   return rec;
@@ -123,57 +128,118 @@ async function stageJsonl(
   table: string,
   options: StageOptions,
 ): Promise<StagedFile> {
+  const total = statSync(path).size;
+  let input: ReturnType<typeof createReadStream> | undefined;
+  const lines: RecordFeed = async (accept, refuse) => {
+    // Opened only once the stage table is ready: a flowing stream would lose what it emits before.
+    input = createReadStream(path);
+    let bytesRead = 0;
+    input.on('data', (chunk) => {
+      bytesRead += chunk.length;
+      options.onRead?.(bytesRead, total);
+    });
+    let line = 0;
+    for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+      line++;
+      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        refuse(line, `invalid JSON (${e instanceof Error ? e.message : String(e)})`);
+        continue;
+      }
+      accept(line, value);
+    }
+  };
+  try {
+    return await appendRecords(conn, db, table, options, lines);
+  } catch (e) {
+    if (e instanceof SegmataError) throw e;
+    throw new SegmataError('invalid_import', `${path}: cannot read the JSONL file (${e instanceof Error ? e.message : String(e)})`);
+  } finally {
+    input?.destroy();
+  }
+}
+
+/**
+ * Stage records given as JS objects exactly as JSONL lines are staged (an absent key is not
+ * carried, an explicit null is), so they share the import's validation and merge. A record's
+ * line is its 1-based position in `rows`.
+ */
+export async function stageRecords(
+  conn: DuckDBConnection,
+  db: SqlRunner,
+  rows: readonly unknown[],
+  table: string,
+  options: RecordStageOptions,
+): Promise<StagedFile> {
+  const positions: RecordFeed = (accept, refuse) => {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (row === null || typeof row !== 'object' || Array.isArray(row)) refuse(i + 1, 'expected an object');
+      else accept(i + 1, row);
+    }
+  };
+  try {
+    return await appendRecords(conn, db, table, options, positions);
+  } catch (e) {
+    if (e instanceof SegmataError) throw e;
+    throw new SegmataError('invalid_import', `cannot stage the records (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/**
+ * Append fed records to a new temporary table of text columns, in data chunks. A record that
+ * cannot be staged (not an object, unknown or repeated keys) is counted and sampled instead.
+ */
+async function appendRecords(
+  conn: DuckDBConnection,
+  db: SqlRunner,
+  table: string,
+  options: RecordStageOptions,
+  feed: RecordFeed,
+): Promise<StagedFile> {
   const columns = [...options.columns];
   const index = new Map(columns.map((c, i) => [c, i]));
   const known = columns.join(', ');
   const defs = columns.map((_, i) => `c${i} VARCHAR, k${i} BOOLEAN`);
   await db.run(`CREATE TEMP TABLE ${q(db, table)} (_line BIGINT${defs.length ? ', ' : ''}${defs.join(', ')})`);
 
-  const total = statSync(path).size;
-  const input = createReadStream(path);
-  let bytesRead = 0;
-  input.on('data', (chunk) => {
-    bytesRead += chunk.length;
-    options.onRead?.(bytesRead, total);
-  });
   const appender = await conn.createAppender(table, 'main', 'temp');
   const writer = DuckDBDataChunkWriter.forAppender(appender);
   const row: DuckDBValue[] = new Array<DuckDBValue>(1 + 2 * columns.length);
   const sample: StageIssue[] = [];
   let rows = 0;
   let rejected = 0;
-  let line = 0;
-  try {
-    for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
-      line++;
-      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-      if (text.trim() === '') continue;
-      const rec = parseLine(text, line, index, known, options.flatten);
-      if (rec.issues.length > 0) {
-        rejected++;
-        for (const issue of rec.issues) if (sample.length < SAMPLE_LIMIT) sample.push(issue);
-        continue;
-      }
-      row[0] = BigInt(line);
-      for (let i = 0; i < columns.length; i++) {
-        row[1 + 2 * i] = rec.values[i] ?? null;
-        row[2 + 2 * i] = rec.carried[i] ?? false;
-      }
-      writer.appendRow(row);
-      rows++;
+  const reject = (issues: readonly StageIssue[]): void => {
+    rejected++;
+    for (const issue of issues) if (sample.length < SAMPLE_LIMIT) sample.push(issue);
+  };
+  const accept = (line: number, value: unknown): void => {
+    const rec = toRecord(value, line, index, known, options.flatten);
+    if (rec.issues.length > 0) return reject(rec.issues);
+    row[0] = BigInt(line);
+    for (let i = 0; i < columns.length; i++) {
+      row[1 + 2 * i] = rec.values[i] ?? null;
+      row[2 + 2 * i] = rec.carried[i] ?? false;
     }
+    writer.appendRow(row);
+    rows++;
+  };
+  try {
+    await feed(accept, (line, reason) => reject([{ line, reason }]));
     writer.flush();
     appender.closeSync();
   } catch (e) {
-    input.destroy();
     try {
       appender.closeSync();
     } catch {
       // The append already failed; the table is dropped below either way.
     }
     await db.run(`DROP TABLE IF EXISTS ${q(db, table)}`).catch(() => undefined);
-    if (e instanceof SegmataError) throw e;
-    throw new SegmataError('invalid_import', `${path}: cannot read the JSONL file (${e instanceof Error ? e.message : String(e)})`);
+    throw e;
   }
   return { table, columns, rows, keyed: true, rejected, rejectedSample: sample };
 }

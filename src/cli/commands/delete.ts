@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { SegmataError } from '../../errors.js';
+import { withEngine } from '../context.js';
+import { readIds } from './segments.js';
+
+const KINDS = ['contacts', 'accounts', 'leads'] as const;
+type Kind = (typeof KINDS)[number];
+
+export function registerDeleteCommand(program: Command): void {
+  program
+    .command('delete')
+    .description('delete contacts, accounts or leads by id (live segments follow at once)')
+    .argument('<kind>', KINDS.join('|'))
+    .argument('[ids...]')
+    .option('--file <file>', 'ids, one per line (or a CSV with an id column first)')
+    .action(async (kind: string, ids: string[], opts: { file?: string }, cmd: Command) => {
+      if (!KINDS.includes(kind as Kind)) throw new SegmataError('invalid_argument', `unknown kind "${kind}" (expected one of: ${KINDS.join(', ')})`);
+      const list = readIds(ids, opts.file);
+      await withEngine(cmd, async (engine) => {
+        const n = await engine.deleteRecords(kind as Kind, list);
+        console.log(`deleted ${n} ${kind}${n < list.length ? ` (${list.length - n} unknown id(s) ignored)` : ''}`);
+      }, { writes: true });
+    });
+}

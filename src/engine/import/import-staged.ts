@@ -1,0 +1,88 @@
+import { SegmataError } from '../../errors.js';
+import type { SchemaRegistry } from '../../schema/registry.js';
+import type { StagedFile, Store } from '../../store/store.js';
+import type { Clock } from '../clock.js';
+import { recordKindOf, type TargetColumn } from './columns.js';
+import { appendInteractions, mergeEntities, type GoodRows } from './merge.js';
+import { inPhase } from './progress.js';
+import type { BadRow, ImportKind, ImportOptions, ImportReport } from './types.js';
+import { buildRowChecks, countBadRows, type RowChecks, type StagedColumn } from './validate.js';
+
+export interface ImportContext {
+  store: Store;
+  registry: SchemaRegistry;
+  /** The instant a write's changes are enqueued for live segments. */
+  clock: Clock;
+}
+
+/** Where staged rows came from: a file or records given as objects. It names and words bad rows. */
+export interface RowSource {
+  /** `ImportReport.file`. */
+  name: string;
+  /** The first bad rows with their details, in source order. */
+  describeBad(staged: StagedFile, checks: RowChecks, badStaged: number): Promise<BadRow[]>;
+  /** The all-or-nothing refusal of `rows` records, `badRows` of them bad. */
+  refuse(bad: readonly BadRow[], badRows: number, rows: number): SegmataError;
+  /** Known before staging: no two records carry the same id (saves the repeated-id query). */
+  idsDistinct?: boolean;
+}
+
+/**
+ * Validate staged rows with set-based SQL, then write the good ones in one transaction —
+ * upsert by id for entities, append for interactions — together with the change-queue entries
+ * of the contacts they touch. Any bad row refuses the whole stage unless `skipBadRows`.
+ * The stage is dropped either way.
+ */
+export async function importStaged(
+  ctx: ImportContext,
+  kind: ImportKind,
+  targets: readonly TargetColumn[],
+  staged: StagedFile,
+  source: RowSource,
+  options: ImportOptions,
+  started: number,
+): Promise<ImportReport> {
+  const { store } = ctx;
+  const recordKind = recordKindOf(kind);
+  const onProgress = options.onProgress;
+  try {
+    const columns = stagedColumns(store, staged, targets);
+    const checks = buildRowChecks(columns, ctx.registry, store);
+    const badStaged = await inPhase(store, 'validating', onProgress, () => countBadRows(store, staged, checks));
+    const rows = staged.rows + staged.rejected;
+    const badRows = badStaged + staged.rejected;
+    const bad = badRows > 0 ? await source.describeBad(staged, checks, badStaged) : [];
+    if (badRows > 0 && !options.skipBadRows) throw source.refuse(bad, badRows, rows);
+    const idsDistinct = source.idsDistinct ?? false;
+    const good: GoodRows =
+      badStaged === 0
+        ? { where: 'true', params: [], count: staged.rows, allValid: true, idsDistinct }
+        : { where: `NOT ${checks.bad}`, params: checks.params, count: staged.rows - badStaged, allValid: false, idsDistinct };
+    const written =
+      good.count === 0
+        ? { inserted: 0, updated: 0, skipped: 0 }
+        : await inPhase(store, 'writing', onProgress, () =>
+            store.transaction((tx) => {
+              const at = ctx.clock();
+              return recordKind === 'interaction'
+                ? appendInteractions(tx, staged, columns, good, at)
+                : mergeEntities(tx, recordKind, staged, columns, good, at);
+            }),
+          );
+    return { file: source.name, kind, rows, ...written, bad, badCount: badRows, ms: Math.round(performance.now() - started) };
+  } finally {
+    await store.run(`DROP TABLE IF EXISTS ${store.dialect.ident(staged.table)}`);
+  }
+}
+
+function stagedColumns(store: Store, staged: StagedFile, targets: readonly TargetColumn[]): StagedColumn[] {
+  const byName = new Map(targets.map((t) => [t.name, t]));
+  return staged.columns.map((name, i) => {
+    const target = byName.get(name);
+    // A CSV header is checked against the same targets, and keyed stages hold only those.
+    if (!target) throw new SegmataError('invalid_import', `staged column "${name}" is not a column of ${staged.table}'s kind`);
+    const column: StagedColumn = { target, raw: store.dialect.ident(`c${i}`) };
+    if (staged.keyed) column.carried = store.dialect.ident(`k${i}`);
+    return column;
+  });
+}
