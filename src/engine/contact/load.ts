@@ -21,15 +21,11 @@ export async function loadContactData(db: SqlRunner, ids: string[], interactionT
   if (ids.length <= SMALL_BATCH) {
     contacts = await lookup<RecordRow & { id: string }>(db, `SELECT * FROM ${q(TABLES.contact)} WHERE`, 'id', ids);
     interactions = [];
-    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
-      interactions.push(
-        ...(await db.all<InteractionRow & { contact_id: string }>(
-          `SELECT * FROM ${q(TABLES.interaction)} WHERE contact_id IN (${chunk.map((_, k) => `$${k + 1}`).join(', ')})${typeFilter(chunk.length)}`,
-          [...chunk, ...types],
-        )),
-      );
-    }
+    // Any other predicate beside the id list stops DuckDB from using the index, so the
+    // interaction types are filtered here rather than in SQL.
+    const wanted = interactionTypes ? new Set(interactionTypes) : undefined;
+    const rows = await lookup<InteractionRow & { contact_id: string }>(db, `SELECT * FROM ${q(TABLES.interaction)} WHERE`, 'contact_id', ids);
+    interactions = wanted ? rows.filter((r) => wanted.has(r.type)) : rows;
   } else {
     // Many ids: one hash join with a temporary table of them, one scan however large the batch.
     await fillIdTable(db, ids);

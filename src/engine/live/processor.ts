@@ -80,16 +80,26 @@ export class LiveProcessor {
       return total;
     }
     if (plan.order.length > 0) await ensureLiveIndexes(this.store);
-    await this.bulkIfLarge(plan, now);
+    let checkedBulk = false;
     for (;;) {
       const dirty = await this.store.all<{ seq: number; contact_id: string; source: string }>(
         `SELECT seq, contact_id, source FROM live_dirty ORDER BY seq LIMIT ${BATCH}`,
       );
-      const due = await this.store.all<{ contact_id: string; due_at: Date }>(
-        `SELECT contact_id, min(due_at) AS due_at FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ)
-         GROUP BY contact_id ORDER BY due_at LIMIT ${DUE_BATCH}`,
-        [now.toISOString()],
-      );
+      if (dirty.length === BATCH && !checkedBulk) {
+        checkedBulk = true;
+        if (await this.bulkIfLarge(plan, now)) continue;
+      }
+      // The schedule is only read when its earliest instant has passed (kept in memory).
+      if (this.minDue === undefined) this.minDue = (await this.nextScheduled())?.getTime() ?? Infinity;
+      const due =
+        this.minDue <= now.getTime()
+          ? await this.store.all<{ contact_id: string; due_at: Date }>(
+              `SELECT contact_id, min(due_at) AS due_at FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ)
+               GROUP BY contact_id ORDER BY due_at LIMIT ${DUE_BATCH}`,
+              [now.toISOString()],
+            )
+          : [];
+      if (due.length > 0) this.minDue = undefined;
       if (dirty.length === 0 && due.length === 0) return total;
       const result = await this.processBatch(plan, segments, now, dirty, due);
       total.contacts += result.contacts;
@@ -97,15 +107,20 @@ export class LiveProcessor {
     }
   }
 
+  /** Earliest scheduled instant (ms), kept in memory; undefined when it must be re-read. */
+  private minDue: number | undefined;
+
   private cached: { key: string; segments: SegmentRecord[]; plan: LivePlan } | undefined;
 
   /** The live segments and their dependency plan, re-read only when a segment changed. */
   private async currentPlan(): Promise<{ segments: SegmentRecord[]; plan: LivePlan }> {
-    const [row] = await this.store.all<{ n: number; v: number | null; u: Date | null }>(
-      'SELECT count(*) AS n, sum(version) AS v, max(updated_at) AS u FROM segments',
+    const [row] = await this.store.all<{ n: number; v: number | null; u: Date | null; e: Date | null }>(
+      'SELECT count(*) AS n, sum(version) AS v, max(updated_at) AS u, max(evaluated_at) AS e FROM segments',
     );
-    const key = `${row?.n}|${row?.v}|${row?.u?.getTime()}`;
+    const key = `${row?.n}|${row?.v}|${row?.u?.getTime()}|${row?.e?.getTime()}`;
     if (this.cached?.key !== key) {
+      // Segment writes (go-live, edits, refreshes) also reschedule: re-read the earliest instant.
+      this.minDue = undefined;
       const segments = await segmentRepository.list(this.store);
       this.cached = { key, segments, plan: livePlan(segments) };
     }
@@ -113,15 +128,17 @@ export class LiveProcessor {
   }
 
   /** A backlog (a bulk import) is cheaper to apply with set-based evaluations of the affected segments. */
-  private async bulkIfLarge(plan: LivePlan, now: Date): Promise<void> {
+  private async bulkIfLarge(plan: LivePlan, now: Date): Promise<boolean> {
     const [row] = await this.store.all<{ n: number; seq: number | null }>(
       'SELECT count(DISTINCT contact_id) AS n, max(seq) AS seq FROM live_dirty',
     );
-    if (!row || row.n < BULK_THRESHOLD || row.seq === null) return;
+    if (!row || row.n < BULK_THRESHOLD || row.seq === null) return false;
     const sources = (await this.store.all<{ source: string }>('SELECT DISTINCT source FROM live_dirty WHERE seq <= $1', [row.seq])).map((r) => r.source);
     const ids = plan.order.filter((s) => sources.some((src) => affectedBy(plan.deps.get(s.id)!, src))).map((s) => s.id);
     await this.bulk(ids, now);
     await this.store.run('DELETE FROM live_dirty WHERE seq <= $1', [row.seq]);
+    this.minDue = undefined;
+    return true;
   }
 
   private async processBatch(
@@ -140,8 +157,11 @@ export class LiveProcessor {
     }
     const dueAt = new Map(due.map((d) => [d.contact_id, d.due_at]));
     const ids = [...new Set([...sources.keys(), ...dueAt.keys()])];
+    const t0 = performance.now();
     const data = await loadContactData(this.store, ids, plan.interactionTypes);
+    const t1 = performance.now();
     const members = await this.loadMemberships(ids);
+    const t2 = performance.now();
     const staticIds = new Set(segments.filter((s) => s.type === 'static').map((s) => s.id));
     const changes: PendingChange[] = [];
     const schedule: [string, string][] = [];
@@ -172,6 +192,7 @@ export class LiveProcessor {
       const next = d.contact ? this.contactNextDue(plan, d, now, registry, inlineQuery) : undefined;
       if (next) schedule.push([id, next.toISOString()]);
     }
+    const t3 = performance.now();
     const maxSeq = dirty.length ? dirty[dirty.length - 1]!.seq : undefined;
     await this.store.transaction(async (tx) => {
       await persistChanges(tx, changes, this.clock());
@@ -180,6 +201,11 @@ export class LiveProcessor {
       else await deleteByIds(tx, 'DELETE FROM live_schedule WHERE', 'contact_id', ids);
       await insertRows(tx, 'INSERT INTO live_schedule (contact_id, due_at)', schedule, ['', 'TIMESTAMPTZ']);
     });
+    for (const [, at] of schedule) {
+      const ms = Date.parse(at);
+      if (this.minDue !== undefined && ms < this.minDue) this.minDue = ms;
+    }
+    if (process.env.SEGMATA_PROFILE) console.error(`batch ${ids.length} (dirty ${dirty.length}, due ${due.length}): load ${(t1 - t0).toFixed(0)} members ${(t2 - t1).toFixed(0)} eval ${(t3 - t2).toFixed(0)} persist ${(performance.now() - t3).toFixed(0)} ms, ${changes.length} changes`);
     if (changes.length) for (const l of this.listeners) l(changes);
     return { contacts: ids.length, changes: changes.length };
   }
