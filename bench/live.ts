@@ -1,0 +1,143 @@
+// `npm run bench:live`: issue 3's figures — live segments under a stream of interactions,
+// time expiry, and memory over a soak. Needs the database `npm run bench` leaves behind.
+import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Engine } from '../src/engine/engine.js';
+import { liveBenchSegments } from './live-segments.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const source = join(root, 'bench', 'data', 'bench.duckdb');
+const dbPath = join(root, 'bench', 'data', 'live.duckdb');
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
+const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 30);
+const lines: string[] = [];
+const log = (s: string): void => {
+  console.log(s);
+  lines.push(s);
+};
+if (!existsSync(source)) throw new Error('run `npm run bench` first: it builds bench/data/bench.duckdb (1M contacts, 10M interactions)');
+rmSync(dbPath, { force: true });
+rmSync(`${dbPath}.wal`, { force: true });
+copyFileSync(source, dbPath);
+
+// The clock starts at the data set's "now" and runs at real speed.
+const START = Date.parse('2026-06-01T00:00:00Z');
+const t0 = Date.now();
+let offset = 0;
+const clock = (): Date => new Date(START + (Date.now() - t0) + offset);
+const engine = await Engine.open({ db: dbPath, clock });
+const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
+};
+const rssMb = (): number => Math.round(process.memoryUsage().rss / 1048576);
+
+log(`# Segmata live benchmark — ${new Date().toISOString()}`);
+const [counts] = await engine.store.all<{ c: number; i: number }>('SELECT (SELECT count(*) FROM contacts) AS c, (SELECT count(*) FROM interactions) AS i');
+log(`data: ${counts!.c} contacts, ${counts!.i} interactions`);
+
+let started = performance.now();
+for (const def of liveBenchSegments()) {
+  await engine.segments.create(def);
+  await engine.segments.goLive(def.id);
+}
+log(`- 100 live segments created and taken live in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const [sched] = await engine.store.all<{ n: number }>('SELECT count(*) AS n FROM live_schedule');
+log(`- time schedule: ${sched!.n} contacts with a pending boundary`);
+started = performance.now();
+const catchUp = await engine.live.processPending();
+log(`- initial catch-up: ${catchUp.contacts} contacts, ${catchUp.changes} changes in ${(performance.now() - started).toFixed(0)} ms`);
+
+const TYPES = ['email_open', 'email_click', 'website_visit', 'form_submit', 'email_sent'];
+let seq = 0;
+function batch(n: number): Record<string, unknown>[] {
+  const now = clock().toISOString();
+  return Array.from({ length: n }, () => {
+    seq++;
+    const c = 1 + Math.floor(Math.random() * counts!.c);
+    return { id: `live-${seq}`, contact_id: `c${String(c).padStart(6, '0')}`, type: TYPES[seq % TYPES.length], occurred_at: now };
+  });
+}
+
+/** Ingest at `rate`/s for `seconds` in batches every `tickMs`; latency = ack → change recorded. */
+async function stream(rate: number, seconds: number, tickMs = 20): Promise<{ latencies: number[]; ingested: number; changes: number }> {
+  const latencies: number[] = [];
+  let ingested = 0;
+  let changes = 0;
+  const pending: number[] = []; // ack times of batches not yet applied
+  const end = performance.now() + seconds * 1000;
+  let offered = 0;
+  const begin = performance.now();
+  while (performance.now() < end) {
+    // Offer what the rate owes since the start, so a slow processor shows up as latency
+    // rather than as a silently lower ingest rate.
+    const owed = Math.floor(((performance.now() - begin) * rate) / 1000) - offered;
+    if (owed <= 0) {
+      await new Promise((res) => setTimeout(res, 1));
+      continue;
+    }
+    const rows = batch(Math.min(owed, 20_000));
+    offered += rows.length;
+    await engine.ingestInteractions(rows);
+    ingested += rows.length;
+    pending.push(performance.now());
+    const r = await engine.live.processPending();
+    changes += r.changes;
+    const done = performance.now();
+    for (const ack of pending.splice(0)) latencies.push(done - ack);
+    const wait = tickMs - (performance.now() - done);
+    if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+  }
+  return { latencies, ingested, changes };
+}
+
+log('');
+log('## Sustained 1,000 interactions/s');
+const steady = await stream(1000, STEADY_SECONDS);
+log(`- ${steady.ingested} interactions in ${STEADY_SECONDS} s (${Math.round(steady.ingested / STEADY_SECONDS)}/s), ${steady.changes} membership changes`);
+log(`- ingest ack → membership change recorded: p50 ${percentile(steady.latencies, 50).toFixed(1)} ms, p99 ${percentile(steady.latencies, 99).toFixed(1)} ms, max ${Math.max(...steady.latencies).toFixed(1)} ms`);
+
+log('');
+log('## Highest rate with membership current within 1 s');
+let best = 0;
+for (const rate of [2_000, 5_000, 10_000, 20_000, 40_000]) {
+  const r = await stream(rate, 10, 100);
+  const achieved = Math.round(r.ingested / 10);
+  const p99 = percentile(r.latencies, 99);
+  log(`- offered ${rate}/s: achieved ${achieved}/s, p99 staleness ${p99.toFixed(0)} ms, max ${Math.max(...r.latencies).toFixed(0)} ms`);
+  if (p99 <= 1000 && achieved >= rate * 0.95) best = rate;
+  else break;
+}
+log(`- highest rate kept current within 1 s: ${best}/s`);
+
+log('');
+log('## Time expiry: 100,000 members leaving a window at the same instant');
+const expiryAt = new Date(clock().getTime() + 120_000);
+const openedAt = new Date(expiryAt.getTime() - 86_400_000);
+await engine.addInteractionType('webinar_view');
+await engine.segments.create({ id: 'expiry-test', name: 'expiry test', type: 'dynamic', query: { blocks: [{ kind: 'behavioral', interaction: 'webinar_view', window: { last: { amount: 1, unit: 'days' } } }] } });
+await engine.store.run(
+  `INSERT INTO interactions (id, contact_id, type, occurred_at) SELECT 'exp-' || i, 'c' || lpad(CAST(i AS VARCHAR), 6, '0'), 'webinar_view', CAST($1 AS TIMESTAMPTZ) FROM range(1, 100001) t(i)`,
+  [openedAt.toISOString()],
+);
+await engine.segments.goLive('expiry-test');
+const members = (await engine.segments.get('expiry-test')).memberCount;
+// Jump the clock to the expiry instant and time how long the exits take to be recorded.
+offset += expiryAt.getTime() - clock().getTime();
+started = performance.now();
+await engine.live.processPending();
+const expiryMs = performance.now() - started;
+const [exits] = await engine.store.all<{ n: number; at: Date }>(
+  "SELECT count(*) AS n, min(changed_at) AS at FROM membership_changes WHERE segment_id = 'expiry-test' AND change = 'exited' AND cause = 'time'",
+);
+log(`- ${members} members; ${exits!.n} exits recorded (changed_at ${exits!.at?.toISOString()}, the exact instant) within ${expiryMs.toFixed(0)} ms of it`);
+
+log('');
+log(`## Soak: ${SOAK_SECONDS} s at 1,000 interactions/s`);
+const rssStart = rssMb();
+const soak = await stream(1000, SOAK_SECONDS);
+log(`- RSS start ${rssStart} MiB, end ${rssMb()} MiB; p99 latency ${percentile(soak.latencies, 99).toFixed(1)} ms over ${soak.ingested} interactions`);
+
+await engine.close();
+writeFileSync(join(root, 'bench', 'report-live.md'), `${lines.join('\n')}\n`);
+console.log('\nreport written to bench/report-live.md');
