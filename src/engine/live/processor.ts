@@ -114,10 +114,12 @@ export class LiveProcessor {
 
   /** The live segments and their dependency plan, re-read only when a segment changed. */
   private async currentPlan(): Promise<{ segments: SegmentRecord[]; plan: LivePlan }> {
-    const [row] = await this.store.all<{ n: number; v: number | null; u: Date | null; e: Date | null }>(
-      'SELECT count(*) AS n, sum(version) AS v, max(updated_at) AS u, max(evaluated_at) AS e FROM segments',
+    // Every segment's status and version: timestamps alone miss changes made within the same
+    // instant (a fixed --now clock, or two lifecycle operations in one millisecond).
+    const [row] = await this.store.all<{ s: string | null; u: Date | null; e: Date | null }>(
+      `SELECT string_agg(id || ':' || status || ':' || version, ',' ORDER BY id) AS s, max(updated_at) AS u, max(evaluated_at) AS e FROM segments`,
     );
-    const key = `${row?.n}|${row?.v}|${row?.u?.getTime()}|${row?.e?.getTime()}`;
+    const key = `${row?.s}|${row?.u?.getTime()}|${row?.e?.getTime()}`;
     if (this.cached?.key !== key) {
       // Segment writes (go-live, edits, refreshes) also reschedule: re-read the earliest instant.
       this.minDue = undefined;
