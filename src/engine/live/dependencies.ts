@@ -52,9 +52,9 @@ export interface LivePlan {
   hasTimeDependent: boolean;
 }
 
-export function livePlan(all: SegmentRecord[]): LivePlan {
-  const live = all.filter((s) => s.status === 'live' && s.type !== 'static' && s.definition.query);
-  const byId = new Map(live.map((s) => [s.id, s]));
+/** Segments ordered so each comes after the segments it references (among those given). */
+export function dependencyOrder(segments: SegmentRecord[]): SegmentRecord[] {
+  const byId = new Map(segments.map((s) => [s.id, s]));
   const order: SegmentRecord[] = [];
   const seen = new Set<string>();
   const visit = (s: SegmentRecord): void => {
@@ -66,7 +66,12 @@ export function livePlan(all: SegmentRecord[]): LivePlan {
     }
     order.push(s);
   };
-  live.forEach(visit);
+  segments.forEach(visit);
+  return order;
+}
+
+export function livePlan(all: SegmentRecord[]): LivePlan {
+  const order = dependencyOrder(all.filter((s) => s.status === 'live' && s.type !== 'static' && s.definition.query));
   const deps = new Map(order.map((s) => [s.id, dependenciesOf(s.definition.query)]));
   const dependents = new Map<string, string[]>();
   for (const [id, d] of deps) {

@@ -9,7 +9,7 @@ import type { SchemaRegistry } from '../../schema/registry.js';
 import type { SqlRunner, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { compileNextChanges } from '../../compiler/next-change.js';
-import { dependenciesOf } from '../live/dependencies.js';
+import { dependenciesOf, dependencyOrder } from '../live/dependencies.js';
 import { ensureLiveIndexes } from '../live/indexes.js';
 import { applyMembership, changeStaticMembers, scheduleBoundaries } from './membership.js';
 import { referrers, segmentRepository as repo } from './repository.js';
@@ -78,23 +78,6 @@ async function checkContactsExist(db: SqlRunner, ids: string[]): Promise<void> {
   }
 }
 
-/** Segments ordered so each comes after the segments it references. */
-function dependencyOrder(all: SegmentRecord[]): SegmentRecord[] {
-  const byId = new Map(all.map((s) => [s.id, s]));
-  const out: SegmentRecord[] = [];
-  const seen = new Set<string>();
-  const visit = (s: SegmentRecord): void => {
-    if (seen.has(s.id)) return;
-    seen.add(s.id);
-    for (const r of referencedSegments(s.definition.query)) {
-      const dep = byId.get(r);
-      if (dep) visit(dep);
-    }
-    out.push(s);
-  };
-  all.forEach(visit);
-  return out;
-}
 
 export class SegmentService {
   constructor(private readonly ctx: SegmentContext) {}
