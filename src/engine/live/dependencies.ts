@@ -1,5 +1,6 @@
-import type { Block, Condition, Query } from '../../definition/ast.js';
-import { isComparison, referencedSegments } from '../../definition/ast.js';
+import type { Block, Query } from '../../definition/ast.js';
+import { referencedSegments } from '../../definition/ast.js';
+import { isTimeDependent } from '../contact/next-change.js';
 import type { SegmentRecord } from '../segments/types.js';
 
 /** What a live segment reads, so a change only re-evaluates the segments it can affect. */
@@ -14,28 +15,15 @@ export interface SegmentDependencies {
   timeDependent: boolean;
 }
 
-const RELATIVE_OPS = new Set(['in_last', 'not_in_last', 'in_month']);
-
-function conditionIsRelative(c: Condition): boolean {
-  if (isComparison(c)) return RELATIVE_OPS.has(c.op) && !(c.op === 'in_month' && c.value !== 'current');
-  if ('all' in c) return c.all.some(conditionIsRelative);
-  if ('any' in c) return c.any.some(conditionIsRelative);
-  return conditionIsRelative(c.not);
-}
-
 export function dependenciesOf(query: Query | undefined): SegmentDependencies {
-  const deps: SegmentDependencies = { profile: false, interactionTypes: new Set(), segments: new Set(referencedSegments(query)), timeDependent: false };
+  // Live segments only reference maintained segments, so nothing is evaluated inline.
+  const timeDependent = query ? isTimeDependent(query, () => undefined) : false;
+  const deps: SegmentDependencies = { profile: false, interactionTypes: new Set(), segments: new Set(referencedSegments(query)), timeDependent };
   const visit = (blocks: Block[]): void => {
     for (const b of blocks) {
-      if (b.kind === 'profile') {
-        deps.profile = true;
-        if (conditionIsRelative(b.where)) deps.timeDependent = true;
-      } else if (b.kind === 'behavioral') {
-        deps.interactionTypes.add(b.interaction);
-        // Any behavioral block can change with time: windows slide, and an interaction dated
-        // in the future starts counting when its instant comes.
-        deps.timeDependent = true;
-      } else if (b.kind === 'group') visit(b.blocks);
+      if (b.kind === 'profile') deps.profile = true;
+      else if (b.kind === 'behavioral') deps.interactionTypes.add(b.interaction);
+      else if (b.kind === 'group') visit(b.blocks);
     }
   };
   if (query) visit(query.blocks);
@@ -46,10 +34,7 @@ export function dependenciesOf(query: Query | undefined): SegmentDependencies {
 export interface LivePlan {
   order: SegmentRecord[];
   deps: Map<string, SegmentDependencies>;
-  /** Segment id → live segments that reference it directly. */
-  dependents: Map<string, string[]>;
   interactionTypes: string[];
-  hasTimeDependent: boolean;
 }
 
 /** Segments ordered so each comes after the segments it references (among those given). */
@@ -73,13 +58,9 @@ export function dependencyOrder(segments: SegmentRecord[]): SegmentRecord[] {
 export function livePlan(all: SegmentRecord[]): LivePlan {
   const order = dependencyOrder(all.filter((s) => s.status === 'live' && s.type !== 'static' && s.definition.query));
   const deps = new Map(order.map((s) => [s.id, dependenciesOf(s.definition.query)]));
-  const dependents = new Map<string, string[]>();
-  for (const [id, d] of deps) {
-    for (const ref of d.segments) dependents.set(ref, [...(dependents.get(ref) ?? []), id]);
-  }
   const types = new Set<string>();
   for (const d of deps.values()) d.interactionTypes.forEach((t) => types.add(t));
-  return { order, deps, dependents, interactionTypes: [...types], hasTimeDependent: [...deps.values()].some((d) => d.timeDependent) };
+  return { order, deps, interactionTypes: [...types] };
 }
 
 /** Does a change from `source` ('contact', 'account', 'interaction:<type>', 'deleted', 'segment:<id>') affect this segment? */

@@ -159,11 +159,8 @@ export class LiveProcessor {
     }
     const dueAt = new Map(due.map((d) => [d.contact_id, d.due_at]));
     const ids = [...new Set([...sources.keys(), ...dueAt.keys()])];
-    const t0 = performance.now();
     const data = await loadContactData(this.store, ids, plan.interactionTypes);
-    const t1 = performance.now();
     const members = await this.loadMemberships(ids);
-    const t2 = performance.now();
     const staticIds = new Set(segments.filter((s) => s.type === 'static').map((s) => s.id));
     const changes: PendingChange[] = [];
     const schedule: [string, string][] = [];
@@ -194,7 +191,6 @@ export class LiveProcessor {
       const next = d.contact ? this.contactNextDue(plan, d, now, registry, inlineQuery) : undefined;
       if (next) schedule.push([id, next.toISOString()]);
     }
-    const t3 = performance.now();
     const maxSeq = dirty.length ? dirty[dirty.length - 1]!.seq : undefined;
     await this.store.transaction(async (tx) => {
       await persistChanges(tx, changes, this.clock());
@@ -207,7 +203,6 @@ export class LiveProcessor {
       const ms = Date.parse(at);
       if (this.minDue !== undefined && ms < this.minDue) this.minDue = ms;
     }
-    if (process.env.SEGMATA_PROFILE) console.error(`batch ${ids.length} (dirty ${dirty.length}, due ${due.length}): load ${(t1 - t0).toFixed(0)} members ${(t2 - t1).toFixed(0)} eval ${(t3 - t2).toFixed(0)} persist ${(performance.now() - t3).toFixed(0)} ms, ${changes.length} changes`);
     if (changes.length) for (const l of this.listeners) l(changes);
     return { contacts: ids.length, changes: changes.length };
   }
