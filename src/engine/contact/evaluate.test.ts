@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { SchemaRegistry } from '../../schema/registry.js';
 import { DEFAULT_ATTRIBUTES, STANDARD_INTERACTION_TYPES } from '../../schema/defaults.js';
 import { TEST_NOW } from '../../../test/helpers/engine.js';
-import type { DataSet } from '../../../test/helpers/seed.js';
 import { contactPickArb, dataSetArb, probeArb, queryArb } from '../../../test/reference/arbitraries.js';
 import { referenceMembers, sorted } from '../../../test/reference/evaluator.js';
-import { ContactEvaluator, type ContactData, type InteractionRow, type RecordRow } from './evaluate.js';
+import { contactData } from '../../../test/helpers/contact-data.js';
+import { ContactEvaluator } from './evaluate.js';
 
 /**
  * Per-contact evaluator ≡ reference evaluator (property, in memory). Together with the
@@ -17,20 +17,6 @@ import { ContactEvaluator, type ContactData, type InteractionRow, type RecordRow
 const NOW = new Date(TEST_NOW);
 const RUNS = Number(process.env.SEGMATA_PROPERTY_RUNS ?? 300);
 const registry = new SchemaRegistry({ attributes: [...DEFAULT_ATTRIBUTES], interactionTypes: [...STANDARD_INTERACTION_TYPES] });
-
-/** What loadContactData builds from the database, built here from the test data set. */
-function contactData(data: DataSet): Map<string, ContactData> {
-  const accounts = new Map((data.accounts ?? []).map((a) => [a.id, a as RecordRow]));
-  const out = new Map<string, ContactData>();
-  for (const c of data.contacts ?? []) {
-    const ref = c.account_id;
-    out.set(c.id, { contact: c as RecordRow, related: { account: typeof ref === 'string' ? accounts.get(ref) : undefined }, interactions: [] });
-  }
-  for (const i of data.interactions ?? []) {
-    out.get(i.contact_id)?.interactions.push({ ...i, occurred_at: new Date(i.occurred_at) } as InteractionRow);
-  }
-  return out;
-}
 
 describe('per-contact evaluator ≡ reference evaluator (property)', () => {
   it('gives every contact the verdict the reference gives', () => {

@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { Block, Condition, Duration, Query } from '../../definition/ast.js';
 import { isComparison } from '../../definition/ast.js';
 import { TIME_UNIT_MS, parseInstant } from '../../definition/operators.js';
+import { contactData } from '../../../test/helpers/contact-data.js';
 import { TEST_NOW } from '../../../test/helpers/engine.js';
-import type { DataSet } from '../../../test/helpers/seed.js';
 import { evaluationInstantArb, timedDataSetArb, timedQueryArb, timedRegistry as registry } from '../../../test/helpers/time-arbitraries.js';
 import { contactPickArb } from '../../../test/reference/arbitraries.js';
 import { ContactEvaluator, type ContactData, type InteractionRow, type RecordRow } from './evaluate.js';
 import { isTimeDependent, nextChangeAt } from './next-change.js';
+
 
 /**
  * nextChangeAt is sound: the per-contact verdict cannot change between `now` and the instant
@@ -22,20 +23,6 @@ const NOW_MS = NOW.getTime();
 const DAY = TIME_UNIT_MS.days;
 const HOUR = TIME_UNIT_MS.hours;
 const RUNS = Number(process.env.SEGMATA_PROPERTY_RUNS ?? 500);
-
-/** What loadContactData builds from the database, built here from the test data set. */
-function contactData(data: DataSet): Map<string, ContactData> {
-  const accounts = new Map((data.accounts ?? []).map((a) => [a.id, a as RecordRow]));
-  const out = new Map<string, ContactData>();
-  for (const c of data.contacts ?? []) {
-    const ref = c.account_id;
-    out.set(c.id, { contact: c as RecordRow, related: { account: typeof ref === 'string' ? accounts.get(ref) : undefined }, interactions: [] });
-  }
-  for (const i of data.interactions ?? []) {
-    out.get(i.contact_id)?.interactions.push({ ...i, occurred_at: new Date(i.occurred_at) } as InteractionRow);
-  }
-  return out;
-}
 
 // ---- the independent oracle ----------------------------------------------------------------
 
