@@ -419,7 +419,7 @@ async function settle(run: Run, label: string, exactInstants: boolean, writtenAt
 
     // 5. The schedule: nothing overdue (whether every next boundary is there is checked
     // before each clock move, the moment it matters).
-    expect(await countRows(engine, 'SELECT count(*) AS n FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ)', [now.toISOString()]), 'no overdue boundary').toBe(0);
+    expect(await countRows(engine, `SELECT count(*) AS n FROM (${CURRENT_SCHEDULE}) WHERE due_at <= CAST($1 AS TIMESTAMPTZ)`, [now.toISOString()]), 'no overdue boundary').toBe(0);
 
     run.checkedAt = now;
     run.lastSeq = fresh.length ? fresh[fresh.length - 1]!.seq : run.lastSeq;
@@ -456,16 +456,19 @@ async function checkExactInstants(engine: Engine, all: SegmentRecord[], changes:
   }
 }
 
-/** For every live time-dependent segment, each contact's next boundary (set-based) is scheduled no later. */
+/** The schedule's current rows: the latest instant of each (contact, segment), when set. */
+const CURRENT_SCHEDULE = `SELECT * FROM (SELECT contact_id, segment_id, arg_max_null(due_at, seq) AS due_at FROM live_schedule GROUP BY contact_id, segment_id) WHERE due_at IS NOT NULL`;
+
+/** For every live time-dependent segment, each contact's next boundary (set-based) is scheduled for it no later. */
 async function checkScheduleCovers(engine: Engine, now: Date): Promise<void> {
   const all = await engine.segments.list();
-  const rows = await engine.store.all<{ contact_id: string; due_at: Date }>('SELECT contact_id, min(due_at) AS due_at FROM live_schedule GROUP BY contact_id');
-  const due = new Map(rows.map((r) => [r.contact_id, new Date(r.due_at).getTime()]));
+  const rows = await engine.store.all<{ contact_id: string; segment_id: string; due_at: Date }>(CURRENT_SCHEDULE);
+  const due = new Map(rows.map((r) => [`${r.contact_id}/${r.segment_id}`, new Date(r.due_at).getTime()]));
   const missing: string[] = [];
   for (const s of all) {
     if (s.status !== 'live' || s.type === 'static') continue;
     for (const [contact, next] of await sqlNextChanges(engine, s, all, now)) {
-      const d = due.get(contact);
+      const d = due.get(`${contact}/${s.id}`);
       if (d === undefined || d > next) missing.push(`${s.id}/${contact}: boundary ${new Date(next).toISOString()}, scheduled ${d === undefined ? 'never' : new Date(d).toISOString()}`);
     }
   }

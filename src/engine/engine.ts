@@ -11,6 +11,7 @@ import { ingestInteractions, upsertRecords, type EntityKind, type RecordsOptions
 import type { ImportKind, ImportOptions, ImportReport } from './import/types.js';
 import { explainContact, type Explanation } from './contact/explain.js';
 import { changesSince, memberPages, type ChangeRow } from './segments/members.js';
+import { applyMembershipLog } from './live/log.js';
 import { LiveProcessor } from './live/processor.js';
 import { SegmentService } from './segments/service.js';
 import type { Row } from '../store/store.js';
@@ -43,13 +44,15 @@ export class Engine {
     private reg: SchemaRegistry,
     readonly clock: Clock,
   ) {
-    this.segments = new SegmentService({ store, registry: () => this.reg, clock });
+    this.segments = new SegmentService({ store, registry: () => this.reg, clock, sync: () => this.live.sync() });
     this.live = new LiveProcessor(store, () => this.reg, clock, (ids, at) => this.segments.reevaluate(ids, at, 'data_change'));
   }
 
   static async open(options: OpenOptions): Promise<Engine> {
     const clock = options.clock ?? systemClock;
     const store = await DuckDBStore.open(options.db, clock);
+    // A process that stopped with deferred membership changes left them in the log.
+    await store.transaction((tx) => applyMembershipLog(tx));
     return new Engine(store, await loadRegistry(store), clock);
   }
 
@@ -120,6 +123,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    await this.live.maintain();
     await this.store.close();
   }
 }

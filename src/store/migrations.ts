@@ -81,6 +81,29 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.run('CREATE TABLE live_schedule (contact_id VARCHAR NOT NULL, due_at TIMESTAMPTZ NOT NULL)');
     },
   },
+  {
+    version: 3,
+    name: 'live segments: per-segment schedule, membership log watermark',
+    async up(db) {
+      // The schedule becomes per (contact, segment) and append-only: the row with the highest
+      // seq of a pair is its current next instant (NULL: none), so a batch appends its new
+      // instants in one statement instead of deleting rows one index lookup at a time.
+      // A time step then evaluates only the segments whose boundary passed. Rows carried over
+      // from version 2 name no segment ('*'): they re-evaluate every time-dependent segment.
+      await db.run('CREATE SEQUENCE live_schedule_seq START 1');
+      await db.run(`CREATE TABLE live_schedule_v3 (
+        seq BIGINT NOT NULL DEFAULT nextval('live_schedule_seq'), contact_id VARCHAR NOT NULL,
+        segment_id VARCHAR NOT NULL, due_at TIMESTAMPTZ)`);
+      await db.run(`INSERT INTO live_schedule_v3 (contact_id, segment_id, due_at) SELECT contact_id, '*', due_at FROM live_schedule`);
+      await db.run('DROP TABLE live_schedule');
+      await db.run('ALTER TABLE live_schedule_v3 RENAME TO live_schedule');
+      // The membership table is a materialisation of the change log: `memberships_seq` is the
+      // last change applied to it (and to segments.member_count). The live path may defer
+      // applying its changes; everything that reads memberships applies the rest first.
+      await db.run('CREATE TABLE live_state (memberships_seq BIGINT NOT NULL)');
+      await db.run('INSERT INTO live_state SELECT coalesce(max(seq), 0) FROM membership_changes');
+    },
+  },
 ];
 
 export async function migrate(db: SqlRunner, current: number, now: () => Date): Promise<number> {

@@ -12,6 +12,12 @@ export interface SqlRunner {
   run(sql: string, params?: readonly SqlValue[]): Promise<void>;
   /** Run an INSERT, UPDATE, DELETE or MERGE; resolves to how many rows it changed. */
   write(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /**
+   * Append rows of text to a temporary table of VARCHAR columns (created by the caller) with
+   * the engine's bulk appender, inside the running transaction if any: thousands of rows cost
+   * what one statement does, where multi-row INSERTs cost a statement per few hundred.
+   */
+  appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void>;
 }
 
 /** One record an import could not take: where it is in the file and why. */

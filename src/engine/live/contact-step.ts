@@ -1,7 +1,8 @@
 import type { SchemaRegistry } from '../../schema/registry.js';
 import { ContactEvaluator, type ContactData } from '../contact/evaluate.js';
 import type { ChangeCause } from '../segments/types.js';
-import { affectedBy, type LivePlan } from './dependencies.js';
+import type { SegmentDependencies, LivePlan } from './dependencies.js';
+import type { SegmentRecord } from '../segments/types.js';
 
 export interface PendingChange {
   segmentId: string;
@@ -11,9 +12,15 @@ export interface PendingChange {
   cause: ChangeCause;
 }
 
+export interface ContactStep {
+  changes: PendingChange[];
+  /** Every segment evaluated (triggered directly or through a changed part). */
+  evaluated: SegmentRecord[];
+}
+
 /**
  * Re-evaluate one contact's live segments at instant `at`, in dependency order: first the
- * segments the trigger affects, then (cascading) the segments built on any that changed.
+ * segments `direct` selects, then (cascading) the segments built on any that changed.
  * `members` is the contact's current membership and is updated in place.
  */
 export function evaluateContactAt(
@@ -23,17 +30,18 @@ export function evaluateContactAt(
   data: ContactData,
   members: Set<string>,
   at: Date,
-  trigger: { sources: Set<string> } | { time: true },
+  direct: (segment: SegmentRecord, deps: SegmentDependencies) => boolean,
   cause: ChangeCause,
-): PendingChange[] {
+): ContactStep {
   const changes: PendingChange[] = [];
+  const evaluated: SegmentRecord[] = [];
   const changedSegments = new Set<string>();
-  const evaluator = new ContactEvaluator({ registry, now: at, segmentMember: (id) => members.has(id) });
+  let evaluator: ContactEvaluator | undefined;
   for (const s of plan.order) {
     const deps = plan.deps.get(s.id)!;
-    const direct = 'time' in trigger ? deps.timeDependent : [...trigger.sources].some((src) => affectedBy(deps, src));
-    const cascaded = [...deps.segments].some((r) => changedSegments.has(r));
-    if (!direct && !cascaded) continue;
+    if (!direct(s, deps) && ![...deps.segments].some((r) => changedSegments.has(r))) continue;
+    evaluator ??= new ContactEvaluator({ registry, now: at, segmentMember: (id) => members.has(id) });
+    evaluated.push(s);
     const isMember = evaluator.evaluate(s.definition.query!, data).member;
     if (isMember === members.has(s.id)) continue;
     if (isMember) members.add(s.id);
@@ -41,5 +49,5 @@ export function evaluateContactAt(
     changedSegments.add(s.id);
     changes.push({ segmentId: s.id, contactId, change: isMember ? 'entered' : 'exited', at, cause });
   }
-  return changes;
+  return { changes, evaluated };
 }

@@ -1,23 +1,26 @@
-import type { Query } from '../../definition/ast.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
-import type { ContactData } from '../contact/evaluate.js';
-import { SMALL_BATCH, fillIdTable, loadContactData, lookup } from '../contact/load.js';
-import { ensureLiveIndexes } from './indexes.js';
 import { nextChangeAt } from '../contact/next-change.js';
 import { segmentRepository } from '../segments/repository.js';
 import type { SegmentRecord } from '../segments/types.js';
 import { evaluateContactAt, type PendingChange } from './contact-step.js';
 import { affectedBy, livePlan, type LivePlan } from './dependencies.js';
-import { deleteByIds, insertRows, persistChanges } from './persist.js';
+import { ensureLiveIndexes } from './indexes.js';
+import { appendChanges, applyMembershipLog } from './log.js';
+import { ALL_SEGMENTS, appendDues, compactSchedule, type DueRow } from './schedule.js';
+import { DatabaseSource, type ContactState, type LiveSource } from './source.js';
 
 /** Contacts per micro-batch of data changes: one set-based load and one transaction each. */
-const BATCH = 2_000;
+const BATCH = 5_000;
 /** Contacts per batch of passed time boundaries: many contacts often share one instant. */
-const DUE_BATCH = 25_000;
+const DUE_BATCH = 100_000;
 /** Past this many queued contacts, a set-based re-evaluation beats per-contact work. */
 export const BULK_THRESHOLD = 50_000;
+/** Deferred log entries past which the memberships table is brought up to date anyway. */
+const DEFERRED_LIMIT = 50_000;
+/** Schedule rows appended past which superseded ones are dropped. */
+const COMPACT_AFTER = 2_000_000;
 
 export interface ProcessResult {
   contacts: number;
@@ -29,23 +32,36 @@ export type ChangeListener = (changes: PendingChange[]) => void;
 /** Re-evaluates given live segments set-based (the segment service does this). */
 export type BulkReevaluate = (segmentIds: string[], at: Date) => Promise<void>;
 
-const EMPTY: ContactData = { contact: undefined, related: {}, interactions: [] };
+type DirtyRow = { seq: number; contact_id: string; source: string };
 
 /**
  * Keeps live segments current: drains the change queue (live_dirty) and the due part of the
- * time schedule (live_schedule), re-evaluating only the affected segments of the affected
- * contacts in memory, and records every entry and exit with its cause and exact instant.
+ * time schedule, re-evaluating only the affected segments of the affected contacts in memory,
+ * and records every entry and exit with its cause and exact instant.
  */
 export class LiveProcessor {
   private readonly listeners = new Set<ChangeListener>();
   private running: Promise<ProcessResult> | undefined;
+  private source: LiveSource;
+  /** Log entries written but not yet applied to the memberships table. */
+  private deferred = 0;
+  private appendedDues = 0;
+  private cached: { key: string; segments: SegmentRecord[]; plan: LivePlan } | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly registry: () => SchemaRegistry,
     private readonly clock: Clock,
     private readonly bulk: BulkReevaluate,
-  ) {}
+  ) {
+    this.source = new DatabaseSource(store);
+  }
+
+  /** Read contacts from `source` from now on (the resident state of a long-running process). */
+  useSource(source: LiveSource): void {
+    this.source = source;
+    this.cached = undefined;
+  }
 
   subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
@@ -58,6 +74,9 @@ export class LiveProcessor {
     this.running = this.drain();
     try {
       return await this.running;
+    } catch (e) {
+      this.source.reset();
+      throw e;
     } finally {
       this.running = undefined;
     }
@@ -65,68 +84,67 @@ export class LiveProcessor {
 
   /** The earliest scheduled time boundary, if any (a watcher sleeps until then). */
   async nextScheduled(): Promise<Date | undefined> {
-    const [row] = await this.store.all<{ due: Date | null }>('SELECT min(due_at) AS due FROM live_schedule');
-    return row?.due ?? undefined;
+    const ms = await this.source.earliestDue();
+    return Number.isFinite(ms) ? new Date(ms) : undefined;
+  }
+
+  /** Bring the memberships table up to date with the change log (before anything reads it). */
+  async sync(): Promise<void> {
+    if (this.deferred === 0) return;
+    this.deferred = 0;
+    await this.store.transaction((tx) => applyMembershipLog(tx));
+  }
+
+  /** Housekeeping for idle moments: deferred memberships and the schedule's superseded rows. */
+  async maintain(): Promise<void> {
+    await this.sync();
+    if (this.appendedDues > COMPACT_AFTER) {
+      this.appendedDues = 0;
+      await this.store.transaction((tx) => compactSchedule(tx));
+    }
   }
 
   private async drain(): Promise<ProcessResult> {
     const total: ProcessResult = { contacts: 0, changes: 0 };
     const now = this.clock();
-    const { segments, plan } = await this.currentPlan();
-    if (plan.order.length === 0 && !segments.some((s) => s.type === 'static')) {
-      // Nothing is maintained: queued changes concern no membership. (With a static segment,
-      // a deleted contact must still leave it, which the batch below does.)
-      await this.store.run('DELETE FROM live_dirty');
-      return total;
-    }
-    if (plan.order.length > 0) await ensureLiveIndexes(this.store);
     let checkedBulk = false;
     for (;;) {
-      const dirty = await this.store.all<{ seq: number; contact_id: string; source: string }>(
-        `SELECT seq, contact_id, source FROM live_dirty ORDER BY seq LIMIT ${BATCH}`,
-      );
+      const { segments, plan, changed } = await this.currentPlan();
+      if (plan.order.length === 0 && !segments.some((s) => s.type === 'static')) {
+        // Nothing is maintained: queued changes concern no membership. (With a static segment,
+        // a deleted contact must still leave it, which the batch below does.)
+        await this.store.run('DELETE FROM live_dirty');
+        return total;
+      }
+      if (plan.order.length > 0) await ensureLiveIndexes(this.store);
+      await this.source.prepare(plan, segments, now, changed);
+      const dirty = await this.store.all<DirtyRow>(`SELECT seq, contact_id, source FROM live_dirty ORDER BY seq LIMIT ${BATCH}`);
       if (dirty.length === BATCH && !checkedBulk) {
         checkedBulk = true;
         if (await this.bulkIfLarge(plan, now)) continue;
       }
-      // The schedule is only read when its earliest instant has passed (kept in memory).
-      if (this.minDue === undefined) this.minDue = (await this.nextScheduled())?.getTime() ?? Infinity;
-      const due =
-        this.minDue <= now.getTime()
-          ? await this.store.all<{ contact_id: string; due_at: Date }>(
-              `SELECT contact_id, min(due_at) AS due_at FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ)
-               GROUP BY contact_id ORDER BY due_at LIMIT ${DUE_BATCH}`,
-              [now.toISOString()],
-            )
-          : [];
-      if (due.length > 0) this.minDue = undefined;
-      if (dirty.length === 0 && due.length === 0) return total;
+      const due = (await this.source.earliestDue()) <= now.getTime() ? await this.source.dueContacts(now, DUE_BATCH) : [];
+      if (dirty.length === 0 && due.length === 0) break;
       const result = await this.processBatch(plan, segments, now, dirty, due);
       total.contacts += result.contacts;
       total.changes += result.changes;
     }
+    if (this.deferred > DEFERRED_LIMIT || this.appendedDues > COMPACT_AFTER) await this.maintain();
+    return total;
   }
 
-  /** Earliest scheduled instant (ms), kept in memory; undefined when it must be re-read. */
-  private minDue: number | undefined;
-
-  private cached: { key: string; segments: SegmentRecord[]; plan: LivePlan } | undefined;
-
   /** The live segments and their dependency plan, re-read only when a segment changed. */
-  private async currentPlan(): Promise<{ segments: SegmentRecord[]; plan: LivePlan }> {
+  private async currentPlan(): Promise<{ segments: SegmentRecord[]; plan: LivePlan; changed: boolean }> {
     // Every segment's status and version: timestamps alone miss changes made within the same
     // instant (a fixed --now clock, or two lifecycle operations in one millisecond).
     const [row] = await this.store.all<{ s: string | null; u: Date | null; e: Date | null }>(
       `SELECT string_agg(id || ':' || status || ':' || version, ',' ORDER BY id) AS s, max(updated_at) AS u, max(evaluated_at) AS e FROM segments`,
     );
     const key = `${row?.s}|${row?.u?.getTime()}|${row?.e?.getTime()}`;
-    if (this.cached?.key !== key) {
-      // Segment writes (go-live, edits, refreshes) also reschedule: re-read the earliest instant.
-      this.minDue = undefined;
-      const segments = await segmentRepository.list(this.store);
-      this.cached = { key, segments, plan: livePlan(segments) };
-    }
-    return this.cached;
+    if (this.cached?.key === key) return { ...this.cached, changed: false };
+    const segments = await segmentRepository.list(this.store);
+    this.cached = { key, segments, plan: livePlan(segments) };
+    return { ...this.cached, changed: true };
   }
 
   /** A backlog (a bulk import) is cheaper to apply with set-based evaluations of the affected segments. */
@@ -137,19 +155,14 @@ export class LiveProcessor {
     if (!row || row.n < BULK_THRESHOLD || row.seq === null) return false;
     const sources = (await this.store.all<{ source: string }>('SELECT DISTINCT source FROM live_dirty WHERE seq <= $1', [row.seq])).map((r) => r.source);
     const ids = plan.order.filter((s) => sources.some((src) => affectedBy(plan.deps.get(s.id)!, src))).map((s) => s.id);
+    await this.sync();
     await this.bulk(ids, now);
     await this.store.run('DELETE FROM live_dirty WHERE seq <= $1', [row.seq]);
-    this.minDue = undefined;
+    this.source.reset();
     return true;
   }
 
-  private async processBatch(
-    plan: LivePlan,
-    segments: SegmentRecord[],
-    now: Date,
-    dirty: { seq: number; contact_id: string; source: string }[],
-    due: { contact_id: string; due_at: Date }[],
-  ): Promise<ProcessResult> {
+  private async processBatch(plan: LivePlan, segments: SegmentRecord[], now: Date, dirty: DirtyRow[], due: string[]): Promise<ProcessResult> {
     const registry = this.registry();
     const sources = new Map<string, Set<string>>();
     for (const d of dirty) {
@@ -157,87 +170,72 @@ export class LiveProcessor {
       if (!set) sources.set(d.contact_id, (set = new Set()));
       set.add(d.source);
     }
-    const dueAt = new Map(due.map((d) => [d.contact_id, d.due_at]));
-    const ids = [...new Set([...sources.keys(), ...dueAt.keys()])];
-    const data = await loadContactData(this.store, ids, plan.interactionTypes);
-    const members = await this.loadMemberships(ids);
+    const ids = [...new Set([...sources.keys(), ...due])];
+    const states = await this.source.load(ids, plan);
     const staticIds = new Set(segments.filter((s) => s.type === 'static').map((s) => s.id));
+    const timeDependent = new Set(plan.order.filter((s) => plan.deps.get(s.id)!.timeDependent).map((s) => s.id));
     const changes: PendingChange[] = [];
-    const schedule: [string, string][] = [];
-    const inlineQuery = (): Query | undefined => undefined; // live segments only read maintained ones
+    const dueRows: DueRow[] = [];
+    const nowMs = now.getTime();
     for (const id of ids) {
-      const d = data.get(id) ?? EMPTY;
-      const m = members.get(id) ?? new Set<string>();
-      // 1. Time boundaries that have passed, each at its exact instant (catching up if late).
-      let t = dueAt.get(id);
-      while (t && t <= now) {
-        changes.push(...evaluateContactAt(plan, registry, id, d, m, t, { time: true }, 'time'));
-        t = this.contactNextDue(plan, d, t, registry, inlineQuery);
+      const st = states.get(id)!;
+      const { data, members, dues } = st;
+      const before = new Map(dues);
+      // Boundaries of segments no longer live (stopped, edited) are dropped.
+      for (const s of dues.keys()) if (s !== ALL_SEGMENTS && !timeDependent.has(s)) dues.delete(s);
+      const reschedule = (evaluated: readonly SegmentRecord[], at: Date): void => {
+        for (const s of evaluated) {
+          if (!timeDependent.has(s.id)) continue;
+          const next = data.contact ? nextChangeAt(s.definition.query!, data, { registry, now: at, inlineQuery: () => undefined }) : undefined;
+          if (next) dues.set(s.id, next.getTime());
+          else dues.delete(s.id);
+        }
+      };
+      // 1. Time boundaries that have passed, each at its exact instant (catching up if late),
+      //    re-evaluating only the segments whose boundary it is.
+      for (;;) {
+        let t = Infinity;
+        for (const ms of dues.values()) t = Math.min(t, ms);
+        if (t > nowMs) break;
+        const at = new Date(t);
+        const all = dues.get(ALL_SEGMENTS) === t;
+        const step = evaluateContactAt(plan, registry, id, data, members, at, (s) => timeDependent.has(s.id) && (all || dues.get(s.id) === t), 'time');
+        for (const [s, ms] of [...dues]) if (ms === t) dues.delete(s);
+        changes.push(...step.changes);
+        reschedule(step.evaluated, at);
       }
       // 2. Data changes, as of now.
       const src = sources.get(id);
       if (src) {
-        if (src.has('deleted') && !d.contact) {
+        if (src.has('deleted') && !data.contact) {
           // A deleted contact also leaves static segments.
-          for (const s of [...m]) {
+          for (const s of [...members]) {
             if (staticIds.has(s)) {
-              m.delete(s);
+              members.delete(s);
               changes.push({ segmentId: s, contactId: id, change: 'exited', at: now, cause: 'data_change' });
             }
           }
         }
-        changes.push(...evaluateContactAt(plan, registry, id, d, m, now, { sources: src }, 'data_change'));
+        const step = evaluateContactAt(plan, registry, id, data, members, now, (_s, deps) => [...src].some((x) => affectedBy(deps, x)), 'data_change');
+        changes.push(...step.changes);
+        reschedule(step.evaluated, now);
       }
-      const next = d.contact ? this.contactNextDue(plan, d, now, registry, inlineQuery) : undefined;
-      if (next) schedule.push([id, next.toISOString()]);
+      if (!data.contact) dues.clear();
+      for (const [s, ms] of dues) if (before.get(s) !== ms) dueRows.push({ contactId: id, segmentId: s, due: ms });
+      for (const s of before.keys()) if (!dues.has(s)) dueRows.push({ contactId: id, segmentId: s, due: null });
     }
     const maxSeq = dirty.length ? dirty[dirty.length - 1]!.seq : undefined;
+    const defer = this.source.defersMemberships;
     await this.store.transaction(async (tx) => {
-      await persistChanges(tx, changes, this.clock());
+      await appendChanges(tx, changes, this.clock());
+      await appendDues(tx, dueRows);
       if (maxSeq !== undefined) await tx.run('DELETE FROM live_dirty WHERE seq <= $1', [maxSeq]);
-      if (ids.length > SMALL_BATCH) await tx.run('DELETE FROM live_schedule WHERE contact_id IN (SELECT id FROM _batch_ids)');
-      else await deleteByIds(tx, 'DELETE FROM live_schedule WHERE', 'contact_id', ids);
-      await insertRows(tx, 'INSERT INTO live_schedule (contact_id, due_at)', schedule, ['', 'TIMESTAMPTZ']);
+      if (!defer) await applyMembershipLog(tx);
     });
-    for (const [, at] of schedule) {
-      const ms = Date.parse(at);
-      if (this.minDue !== undefined && ms < this.minDue) this.minDue = ms;
-    }
+    if (defer) this.deferred += changes.length;
+    this.appendedDues += dueRows.length;
+    this.source.committed(states);
     if (changes.length) for (const l of this.listeners) l(changes);
     return { contacts: ids.length, changes: changes.length };
-  }
-
-  /** The earliest instant after `at` when any time-dependent live segment may change for this contact. */
-  private contactNextDue(plan: LivePlan, data: ContactData, at: Date, registry: SchemaRegistry, inlineQuery: (id: string) => Query | undefined): Date | undefined {
-    let best: Date | undefined;
-    for (const s of plan.order) {
-      if (!plan.deps.get(s.id)!.timeDependent) continue;
-      const next = nextChangeAt(s.definition.query!, data, { registry, now: at, inlineQuery });
-      if (next && (!best || next < best)) best = next;
-    }
-    return best;
-  }
-
-  private async loadMemberships(ids: string[]): Promise<Map<string, Set<string>>> {
-    const out = new Map<string, Set<string>>();
-    if (ids.length > SMALL_BATCH) {
-      await fillIdTable(this.store, ids);
-      const rows = await this.store.all<{ segment_id: string; contact_id: string }>(
-        'SELECT segment_id, contact_id FROM memberships WHERE contact_id IN (SELECT id FROM _batch_ids)',
-      );
-      for (const r of rows) {
-        let set = out.get(r.contact_id);
-        if (!set) out.set(r.contact_id, (set = new Set()));
-        set.add(r.segment_id);
-      }
-      return out;
-    }
-    const rows = await lookup<{ segment_id: string; contact_id: string }>(this.store, 'SELECT segment_id, contact_id FROM memberships WHERE', 'contact_id', ids);
-    for (const r of rows) {
-      let set = out.get(r.contact_id);
-      if (!set) out.set(r.contact_id, (set = new Set()));
-      set.add(r.segment_id);
-    }
-    return out;
   }
 }

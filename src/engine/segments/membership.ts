@@ -1,5 +1,6 @@
 import type { CompiledQuery } from '../../compiler/compile.js';
 import type { SqlRunner } from '../../store/store.js';
+import { applyMembershipLog } from '../live/log.js';
 import type { ChangeCause } from './types.js';
 
 export interface MembershipDiff {
@@ -21,6 +22,8 @@ export async function applyMembership(
   cause: ChangeCause,
 ): Promise<MembershipDiff> {
   const at = now.toISOString();
+  // The memberships table must be current before it is compared with (see live/log.ts).
+  await applyMembershipLog(tx);
   await tx.run('DROP TABLE IF EXISTS _eval');
   await tx.run(`CREATE TEMP TABLE _eval AS ${query.sql}`, query.params);
   const base = [segmentId, at, cause];
@@ -44,16 +47,7 @@ export async function applyMembership(
        (SELECT count(*) FROM memberships m WHERE m.segment_id = $1 AND NOT EXISTS (SELECT 1 FROM _eval e WHERE e.id = m.contact_id)) AS exited`,
     [segmentId],
   );
-  await tx.run(
-    'DELETE FROM memberships WHERE segment_id = $1 AND contact_id NOT IN (SELECT id FROM _eval)',
-    [segmentId],
-  );
-  await tx.run(
-    `INSERT INTO memberships (segment_id, contact_id, since)
-     SELECT $1, e.id, CAST($2 AS TIMESTAMPTZ) FROM _eval e
-     WHERE NOT EXISTS (SELECT 1 FROM memberships m WHERE m.segment_id = $1 AND m.contact_id = e.id)`,
-    [segmentId, at],
-  );
+  await applyMembershipLog(tx);
   const total = await tx.all<{ n: number }>('SELECT count(*) AS n FROM _eval');
   const members = total[0]?.n ?? 0;
   await tx.run(
@@ -73,6 +67,7 @@ export async function changeStaticMembers(
   now: Date,
 ): Promise<number> {
   const at = now.toISOString();
+  await applyMembershipLog(tx);
   let changed = 0;
   // Batches of bound parameters keep statements small; one pass per batch, no per-id query.
   for (let i = 0; i < ids.length; i += 500) {
@@ -95,33 +90,12 @@ export async function changeStaticMembers(
        FROM ${idsFrom(3)} AS s WHERE ${cond} ORDER BY s.id`,
       withTime,
     );
-    if (mode === 'add') {
-      await tx.run(
-        `INSERT INTO memberships (segment_id, contact_id, since) SELECT $1, s.id, CAST($2 AS TIMESTAMPTZ) FROM ${idsFrom(3)} AS s WHERE ${cond}`,
-        withTime,
-      );
-    } else {
-      await tx.run(
-        `DELETE FROM memberships WHERE segment_id = $1 AND contact_id IN (SELECT id FROM ${idsFrom(2)} AS s)`,
-        withoutTime,
-      );
-    }
+    // Applied per batch: a later batch may name the same ids again.
+    await applyMembershipLog(tx);
   }
   await tx.run(
     'UPDATE segments SET member_count = (SELECT count(*) FROM memberships WHERE segment_id = $1), updated_at = CAST($2 AS TIMESTAMPTZ) WHERE id = $1',
     [segmentId, at],
   );
   return changed;
-}
-
-/**
- * Merge a segment's next time boundaries (rows contact_id, due_at) into the live schedule,
- * keeping each contact's earliest instant. Set-based; must run inside a transaction.
- */
-export async function scheduleBoundaries(tx: SqlRunner, boundaries: CompiledQuery): Promise<void> {
-  await tx.run('DROP TABLE IF EXISTS _due');
-  await tx.run(`CREATE TEMP TABLE _due AS SELECT contact_id, min(due_at) AS due_at FROM (${boundaries.sql}) AS b GROUP BY contact_id`, boundaries.params);
-  await tx.run('UPDATE live_schedule SET due_at = d.due_at FROM _due d WHERE live_schedule.contact_id = d.contact_id AND d.due_at < live_schedule.due_at');
-  await tx.run('INSERT INTO live_schedule (contact_id, due_at) SELECT d.contact_id, d.due_at FROM _due d WHERE NOT EXISTS (SELECT 1 FROM live_schedule s WHERE s.contact_id = d.contact_id)');
-  await tx.run('DROP TABLE _due');
 }

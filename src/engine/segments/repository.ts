@@ -1,3 +1,5 @@
+import { applyMembershipLog } from '../live/log.js';
+import { dropSegmentSchedule } from '../live/schedule.js';
 import type { SegmentDefinition, SegmentType } from '../../definition/ast.js';
 import { referencedSegments } from '../../definition/ast.js';
 import { SegmataError } from '../../errors.js';
@@ -96,6 +98,9 @@ export const segmentRepository = {
   },
 
   async delete(db: SqlRunner, id: string): Promise<void> {
+    // Changes of this segment still waiting in the log must not land after it is gone.
+    await applyMembershipLog(db);
+    await dropSegmentSchedule(db, id);
     for (const table of ['memberships', 'segment_versions']) {
       await db.run(`DELETE FROM ${table} WHERE segment_id = $1`, [id]);
     }

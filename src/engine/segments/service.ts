@@ -11,7 +11,8 @@ import type { Clock } from '../clock.js';
 import { compileNextChanges } from '../../compiler/next-change.js';
 import { dependenciesOf, dependencyOrder } from '../live/dependencies.js';
 import { ensureLiveIndexes } from '../live/indexes.js';
-import { applyMembership, changeStaticMembers, scheduleBoundaries } from './membership.js';
+import { applyMembership, changeStaticMembers } from './membership.js';
+import { dropSegmentSchedule, scheduleSegment } from '../live/schedule.js';
 import { referrers, segmentRepository as repo } from './repository.js';
 import type { ChangeCause, Estimate, EvaluationResult, SegmentRecord } from './types.js';
 
@@ -19,6 +20,8 @@ export interface SegmentContext {
   store: Store;
   registry: () => SchemaRegistry;
   clock: Clock;
+  /** Bring stored memberships up to date (the live path may defer them); before every read. */
+  sync?: () => Promise<void>;
 }
 
 /** Is this segment's membership maintained (and so read as stored members by others)? */
@@ -86,11 +89,14 @@ export class SegmentService {
     return this.ctx.clock();
   }
 
-  list(): Promise<SegmentRecord[]> {
+  /** Every operation starts here, so each sees memberships and counts up to date. */
+  async list(): Promise<SegmentRecord[]> {
+    await this.ctx.sync?.();
     return repo.list(this.ctx.store);
   }
 
-  get(id: string): Promise<SegmentRecord> {
+  async get(id: string): Promise<SegmentRecord> {
+    await this.ctx.sync?.();
     return repo.get(this.ctx.store, id);
   }
 
@@ -154,7 +160,8 @@ export class SegmentService {
     const ctx = compileContext(this.ctx, all, now);
     const diff = await applyMembership(tx, def.id, compileSegment(def.query!, ctx), now, cause);
     // The live path wakes each contact at its next time boundary; seed those set-based.
-    if (dependenciesOf(def.query).timeDependent) await scheduleBoundaries(tx, compileNextChanges(def.query!, ctx));
+    if (dependenciesOf(def.query).timeDependent) await scheduleSegment(tx, def.id, compileNextChanges(def.query!, ctx));
+    else await dropSegmentSchedule(tx, def.id);
     return diff;
   }
 

@@ -58,6 +58,27 @@ class ConnectionRunner implements SqlRunner {
     return this.execute(sql, params);
   }
 
+  async appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      const appender = await this.conn.createAppender(table, 'main', 'temp');
+      try {
+        for (const row of rows) {
+          for (const v of row) {
+            if (v === null) appender.appendNull();
+            else appender.appendVarchar(v);
+          }
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    } catch (e) {
+      throw new SegmataError('store', `database error: ${describe(e)}`);
+    }
+  }
+
   /** Not overridden (the store's `run` and `write` take its lock, then land here). */
   private async execute(sql: string, params: readonly SqlValue[]): Promise<number> {
     try {
@@ -127,6 +148,10 @@ export class DuckDBStore extends ConnectionRunner implements Store {
 
   override async write(sql: string, params: readonly SqlValue[] = []): Promise<number> {
     return this.lock.hold(() => super.write(sql, params));
+  }
+
+  override async appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void> {
+    return this.lock.hold(() => super.appendText(table, rows));
   }
 
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {

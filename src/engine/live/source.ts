@@ -1,0 +1,96 @@
+import type { Store } from '../../store/store.js';
+import type { ContactData } from '../contact/evaluate.js';
+import { SMALL_BATCH, fillIdTable, loadContactData, lookup } from '../contact/load.js';
+import type { SegmentRecord } from '../segments/types.js';
+import type { LivePlan } from './dependencies.js';
+import { dueContacts, earliestDue, readDues } from './schedule.js';
+
+/** What the live path knows of one contact while it re-evaluates it. */
+export interface ContactState {
+  data: ContactData;
+  /** Maintained segments it is a member of (updated in place by the batch). */
+  members: Set<string>;
+  /** Segment → its next time boundary, epoch ms (updated in place by the batch). */
+  dues: Map<string, number>;
+}
+
+/**
+ * Where the live processor reads contacts, memberships and the schedule: the database (a
+ * one-shot CLI command) or the resident state of a long-running process. Writes always go to
+ * the database; a source only mirrors what a committed batch changed.
+ */
+export interface LiveSource {
+  /** Memberships are kept here, so applying the log to the memberships table can wait. */
+  readonly defersMemberships: boolean;
+  /** Called at the start of each batch with the current live segments. */
+  prepare(plan: LivePlan, segments: readonly SegmentRecord[], now: Date, planChanged: boolean): Promise<void>;
+  load(ids: readonly string[], plan: LivePlan): Promise<Map<string, ContactState>>;
+  /** The earliest boundary (epoch ms), or Infinity. */
+  earliestDue(): Promise<number>;
+  /** Contacts with a boundary at or before `now`, earliest first. */
+  dueContacts(now: Date, limit: number): Promise<string[]>;
+  /** The batch that changed these states committed. */
+  committed(states: ReadonlyMap<string, ContactState>): void;
+  /** A batch failed, or the database changed behind the source's back: re-read everything. */
+  reset(): void;
+}
+
+const EMPTY: ContactData = { contact: undefined, related: {}, interactions: [] };
+
+/** The database as the source: a few statements per batch, nothing kept between runs. */
+export class DatabaseSource implements LiveSource {
+  readonly defersMemberships = false;
+  /** Earliest boundary, kept between batches; undefined when it must be re-read. */
+  private minDue: number | undefined;
+
+  constructor(private readonly store: Store) {}
+
+  async prepare(_plan: LivePlan, _segments: readonly SegmentRecord[], _now: Date, planChanged: boolean): Promise<void> {
+    // Segment writes (go-live, edits, refreshes) reschedule: re-read the earliest instant.
+    if (planChanged) this.minDue = undefined;
+  }
+
+  async load(ids: readonly string[], plan: LivePlan): Promise<Map<string, ContactState>> {
+    const data = await loadContactData(this.store, [...ids], plan.interactionTypes);
+    const members = await this.memberships(ids);
+    const dues = await readDues(this.store, ids);
+    return new Map(ids.map((id) => [id, { data: data.get(id) ?? EMPTY, members: members.get(id) ?? new Set(), dues: dues.get(id) ?? new Map() }]));
+  }
+
+  async earliestDue(): Promise<number> {
+    this.minDue ??= await earliestDue(this.store);
+    return this.minDue;
+  }
+
+  async dueContacts(now: Date, limit: number): Promise<string[]> {
+    const ids = await dueContacts(this.store, now, limit);
+    if (ids.length > 0) this.minDue = undefined;
+    return ids;
+  }
+
+  committed(states: ReadonlyMap<string, ContactState>): void {
+    if (this.minDue === undefined) return;
+    for (const s of states.values()) for (const due of s.dues.values()) this.minDue = Math.min(this.minDue, due);
+  }
+
+  reset(): void {
+    this.minDue = undefined;
+  }
+
+  private async memberships(ids: readonly string[]): Promise<Map<string, Set<string>>> {
+    let rows: { segment_id: string; contact_id: string }[];
+    if (ids.length > SMALL_BATCH) {
+      await fillIdTable(this.store, [...ids]);
+      rows = await this.store.all('SELECT segment_id, contact_id FROM memberships WHERE contact_id IN (SELECT id FROM _batch_ids)');
+    } else {
+      rows = await lookup(this.store, 'SELECT segment_id, contact_id FROM memberships WHERE', 'contact_id', ids);
+    }
+    const out = new Map<string, Set<string>>();
+    for (const r of rows) {
+      let set = out.get(r.contact_id);
+      if (!set) out.set(r.contact_id, (set = new Set()));
+      set.add(r.segment_id);
+    }
+    return out;
+  }
+}
