@@ -25,7 +25,8 @@ const START = Date.parse('2026-06-01T00:00:00Z');
 const t0 = Date.now();
 let offset = 0;
 const clock = (): Date => new Date(START + (Date.now() - t0) + offset);
-const engine = await Engine.open({ db: dbPath, clock });
+// A long-running process: the live path works from the resident state.
+const engine = await Engine.open({ db: dbPath, clock, resident: true });
 const percentile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;

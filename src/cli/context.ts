@@ -10,9 +10,9 @@ export interface GlobalOptions {
 }
 
 /** Open the engine named by --db / SEGMATA_DB with the clock of --now / SEGMATA_NOW, run, close. */
-export async function withEngine<T>(cmd: Command, fn: (engine: Engine) => Promise<T>, options: { writes?: boolean } = {}): Promise<T> {
+export async function withEngine<T>(cmd: Command, fn: (engine: Engine) => Promise<T>, options: { writes?: boolean; resident?: boolean } = {}): Promise<T> {
   const opts = cmd.optsWithGlobals<GlobalOptions>();
-  const engine = await Engine.open({ db: dbPathFrom(opts.db), clock: clockFrom(opts.now) });
+  const engine = await Engine.open({ db: dbPathFrom(opts.db), clock: clockFrom(opts.now), resident: options.resident ?? false });
   try {
     const out = await fn(engine);
     // A one-shot write brings live segments up to date before exiting, so a CLI-only user

@@ -19,6 +19,8 @@ export async function followLive(engine: Engine, afterEach: () => Promise<void> 
   try {
     while (!stopping) {
       await engine.live.processPending();
+      // Deferred memberships reach the table between batches, not inside them.
+      await engine.live.maintain();
       await afterEach();
       const due = await engine.live.nextScheduled();
       const wait = due ? Math.max(0, Math.min(MAX_SLEEP_MS, due.getTime() - engine.clock().getTime())) : MAX_SLEEP_MS;

@@ -13,6 +13,7 @@ import { explainContact, type Explanation } from './contact/explain.js';
 import { changesSince, memberPages, type ChangeRow } from './segments/members.js';
 import { applyMembershipLog } from './live/log.js';
 import { LiveProcessor } from './live/processor.js';
+import { ResidentSource } from './live/resident.js';
 import { SegmentService } from './segments/service.js';
 import type { Row } from '../store/store.js';
 
@@ -20,6 +21,11 @@ export interface OpenOptions {
   /** Database file path, or `:memory:`. */
   db: string;
   clock?: Clock;
+  /**
+   * Hold what live segments read in memory (a long-running process: watch, the server): a
+   * micro-batch then reads nothing from the database. One-shot commands leave it off.
+   */
+  resident?: boolean;
 }
 
 export const DEFAULT_DB = 'segmata.duckdb';
@@ -39,13 +45,20 @@ export class Engine {
   /** Keeps live segments current as data changes and time passes. */
   readonly live: LiveProcessor;
 
+  private readonly capture: ResidentSource | undefined;
+
   private constructor(
     readonly store: Store,
     private reg: SchemaRegistry,
     readonly clock: Clock,
+    resident: boolean,
   ) {
     this.segments = new SegmentService({ store, registry: () => this.reg, clock, sync: () => this.live.sync() });
     this.live = new LiveProcessor(store, () => this.reg, clock, (ids, at) => this.segments.reevaluate(ids, at, 'data_change'));
+    if (resident) {
+      this.capture = new ResidentSource(store, () => this.reg);
+      this.live.useSource(this.capture);
+    }
   }
 
   static async open(options: OpenOptions): Promise<Engine> {
@@ -53,7 +66,7 @@ export class Engine {
     const store = await DuckDBStore.open(options.db, clock);
     // A process that stopped with deferred membership changes left them in the log.
     await store.transaction((tx) => applyMembershipLog(tx));
-    return new Engine(store, await loadRegistry(store), clock);
+    return new Engine(store, await loadRegistry(store), clock, options.resident ?? false);
   }
 
   get registry(): SchemaRegistry {
@@ -115,11 +128,11 @@ export class Engine {
 
   /** Delete records by id in one transaction (unknown ids are ignored); the number deleted. */
   async deleteRecords(kind: EntityKind, ids: readonly string[]): Promise<number> {
-    return deleteRecords(this.store, this.clock, kind, ids);
+    return deleteRecords(this.store, this.clock, kind, ids, this.capture);
   }
 
   private importContext(): ImportContext {
-    return { store: this.store, registry: this.reg, clock: this.clock };
+    return { store: this.store, registry: this.reg, clock: this.clock, ...(this.capture ? { capture: this.capture } : {}) };
   }
 
   async close(): Promise<void> {

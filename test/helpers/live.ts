@@ -30,6 +30,8 @@ export class LiveHarness {
   private constructor(
     readonly path: string,
     start: Date,
+    /** Open engines with the resident live state (as a long-running process does). */
+    readonly resident: boolean,
   ) {
     this.nowMs = start.getTime();
   }
@@ -41,8 +43,8 @@ export class LiveHarness {
     return this.clock();
   }
 
-  static async open(path: string, start: Date): Promise<LiveHarness> {
-    const h = new LiveHarness(path, start);
+  static async open(path: string, start: Date, resident = false): Promise<LiveHarness> {
+    const h = new LiveHarness(path, start, resident);
     await h.openEngine();
     return h;
   }
@@ -70,7 +72,7 @@ export class LiveHarness {
   }
 
   private async openEngine(): Promise<void> {
-    this.engine = await Engine.open({ db: this.path, clock: this.clock });
+    this.engine = await Engine.open({ db: this.path, clock: this.clock, resident: this.resident });
     this.unsubscribe = this.engine.live.subscribe((changes) => {
       for (const c of changes) {
         this.observed.push({ segmentId: c.segmentId, contactId: c.contactId, change: c.change, at: new Date(c.at), cause: c.cause });

@@ -18,6 +18,6 @@ export function registerWatchCommand(program: Command): void {
         } finally {
           unsubscribe();
         }
-      }),
+      }, { resident: true }),
     );
 }

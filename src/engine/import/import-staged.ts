@@ -1,6 +1,7 @@
 import { SegmataError } from '../../errors.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
-import type { StagedFile, Store } from '../../store/store.js';
+import type { RecordKind } from '../../schema/types.js';
+import type { Row, StagedFile, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { recordKindOf, type TargetColumn } from './columns.js';
 import { appendInteractions, mergeEntities, type GoodRows } from './merge.js';
@@ -13,6 +14,20 @@ export interface ImportContext {
   registry: SchemaRegistry;
   /** The instant a write's changes are enqueued for live segments. */
   clock: Clock;
+  /** Told the rows each write stores, inside its transaction (the live path's resident state). */
+  capture?: WriteCapture;
+}
+
+/**
+ * Receives what a write stores, exactly as stored (typed, merged with what was there), before
+ * the write commits; `invalidate` when the write is too large to hand over or fails.
+ */
+export interface WriteCapture {
+  /** Writes of more rows than this are not handed over: `invalidate` is called instead. */
+  readonly maxRows: number;
+  rows(kind: RecordKind, rows: readonly Row[]): void;
+  deleted(kind: RecordKind, ids: readonly string[]): void;
+  invalidate(): void;
 }
 
 /** Where staged rows came from: a file or records given as objects. It names and words bad rows. */
@@ -62,17 +77,33 @@ export async function importStaged(
       good.count === 0
         ? { inserted: 0, updated: 0, skipped: 0 }
         : await inPhase(store, 'writing', onProgress, () =>
-            store.transaction((tx) => {
-              const at = ctx.clock();
-              return recordKind === 'interaction'
-                ? appendInteractions(tx, staged, columns, good, at)
-                : mergeEntities(tx, recordKind, staged, columns, good, at);
-            }),
+            store
+              .transaction((tx) => {
+                const at = ctx.clock();
+                const capture = captureFor(ctx.capture, recordKind, good.count);
+                return recordKind === 'interaction'
+                  ? appendInteractions(tx, staged, columns, good, at, capture)
+                  : mergeEntities(tx, recordKind, staged, columns, good, at, capture);
+              })
+              .catch((e: unknown) => {
+                ctx.capture?.invalidate();
+                throw e;
+              }),
           );
     return { file: source.name, kind, rows, ...written, bad, badCount: badRows, ms: Math.round(performance.now() - started) };
   } finally {
     await store.run(`DROP TABLE IF EXISTS ${store.dialect.ident(staged.table)}`);
   }
+}
+
+/** The rows of a write go to `capture` when it takes that many; otherwise it starts over. */
+function captureFor(capture: WriteCapture | undefined, kind: RecordKind, rows: number): ((rows: readonly Row[]) => void) | undefined {
+  if (!capture) return undefined;
+  if (rows > capture.maxRows) {
+    capture.invalidate();
+    return undefined;
+  }
+  return (stored) => capture.rows(kind, stored);
 }
 
 function stagedColumns(store: Store, staged: StagedFile, targets: readonly TargetColumn[]): StagedColumn[] {

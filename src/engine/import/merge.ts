@@ -1,7 +1,7 @@
 import { SegmataError } from '../../errors.js';
 import { TABLES } from '../../schema/defaults.js';
 import type { RecordKind } from '../../schema/types.js';
-import type { SqlRunner, SqlValue, StagedFile } from '../../store/store.js';
+import type { Row, SqlRunner, SqlValue, StagedFile } from '../../store/store.js';
 import { enqueueAccountContacts, enqueueContacts, enqueueInteractions } from '../records/change-capture.js';
 import { presentSql, type StagedColumn } from './validate.js';
 
@@ -103,6 +103,7 @@ export async function mergeEntities(
   columns: readonly StagedColumn[],
   good: GoodRows,
   at: Date,
+  capture?: (rows: readonly Row[]) => void,
 ): Promise<WriteCounts> {
   const d = tx.dialect;
   const target = TABLES[kind];
@@ -116,12 +117,13 @@ export async function mergeEntities(
   const sets = attributes.map((c, i) => `${names[i]} = ${c.carried ? `CASE WHEN s.h${i} THEN s.v${i} ELSE t.${names[i]} END` : `s.v${i}`}`);
   const matched = sets.length ? `WHEN MATCHED THEN UPDATE SET ${sets.join(', ')}` : '';
   const before = await countRows(tx, target);
-  await tx.run(
+  const merge = 
     `MERGE INTO ${d.ident(target)} AS t USING (${incomingRecords(tx, staged, id, attributes, good, repeated > 0)}) AS s ON t.id = s.id
      ${matched}
-     WHEN NOT MATCHED THEN INSERT (${['id', ...names].join(', ')}) VALUES (${['s.id', ...attributes.map((_, i) => `s.v${i}`)].join(', ')})`,
-    good.params,
-  );
+     WHEN NOT MATCHED THEN INSERT (${['id', ...names].join(', ')}) VALUES (${['s.id', ...attributes.map((_, i) => `s.v${i}`)].join(', ')})`;
+  // The resident live state takes the records as stored: merged with what was there, typed.
+  if (capture) capture(await tx.all(`${merge} RETURNING *`, good.params));
+  else await tx.run(merge, good.params);
   const inserted = (await countRows(tx, target)) - before;
   const written = { sql: `SELECT ${id.raw} AS id FROM ${d.ident(staged.table)} WHERE ${good.where}`, params: good.params };
   if (kind === 'contact') await enqueueContacts(tx, written, 'contact', at);
@@ -141,6 +143,7 @@ export async function appendInteractions(
   columns: readonly StagedColumn[],
   good: GoodRows,
   at: Date,
+  capture?: (rows: readonly Row[]) => void,
 ): Promise<WriteCounts> {
   const d = tx.dialect;
   const target = TABLES.interaction;
@@ -170,9 +173,14 @@ export async function appendInteractions(
   if (!contact || !type) throw new SegmataError('invalid_import', 'an interaction file needs contact_id and type columns');
   // Before the append: afterwards the re-send filter would exclude the appended rows themselves.
   await enqueueInteractions(tx, { sql: `SELECT s.${contact.raw} AS contact_id, s.${type.raw} AS type FROM ${stage} AS s WHERE ${filter}`, params: good.params }, at);
-  const inserted = await tx.write(
-    `INSERT INTO ${d.ident(target)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${stage} AS s WHERE ${filter}`,
-    good.params,
-  );
+  const insert = `INSERT INTO ${d.ident(target)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${stage} AS s WHERE ${filter}`;
+  let inserted: number;
+  if (capture) {
+    const rows = await tx.all(`${insert} RETURNING *`, good.params);
+    capture(rows);
+    inserted = rows.length;
+  } else {
+    inserted = await tx.write(insert, good.params);
+  }
   return { inserted, updated: 0, skipped: good.count - inserted };
 }

@@ -2,6 +2,7 @@ import { SegmataError } from '../../errors.js';
 import { TABLES } from '../../schema/defaults.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
+import type { WriteCapture } from '../import/import-staged.js';
 import { enqueueAccountContacts, enqueueContacts, type BoundSql } from './change-capture.js';
 import { ENTITY_KINDS, type EntityKind } from './upsert.js';
 
@@ -13,7 +14,7 @@ const KIND: Readonly<Record<EntityKind, 'contact' | 'account' | 'lead'>> = { con
  * Interactions stay (the log is append-only; a contact that does not exist is never a member).
  * Returns how many records were deleted.
  */
-export async function deleteRecords(store: Store, clock: Clock, kind: EntityKind, ids: readonly string[]): Promise<number> {
+export async function deleteRecords(store: Store, clock: Clock, kind: EntityKind, ids: readonly string[], capture?: WriteCapture): Promise<number> {
   if (!ENTITY_KINDS.includes(kind)) {
     throw new SegmataError('invalid_argument', `unknown record kind "${String(kind)}" (expected one of: ${ENTITY_KINDS.join(', ')})`);
   }
@@ -37,7 +38,12 @@ export async function deleteRecords(store: Store, clock: Clock, kind: EntityKind
       const existing: BoundSql = { sql: `SELECT id FROM ${table} WHERE id IN (${given})`, params: [] };
       if (kind === 'contacts') await enqueueContacts(tx, existing, 'deleted', at);
       if (kind === 'accounts') await enqueueAccountContacts(tx, existing, at);
-      return tx.write(`DELETE FROM ${table} WHERE id IN (${given})`);
+      const n = await tx.write(`DELETE FROM ${table} WHERE id IN (${given})`);
+      capture?.deleted(KIND[kind], ids);
+      return n;
+    }).catch((e: unknown) => {
+      capture?.invalidate();
+      throw e;
     });
   } finally {
     await store.run(`DROP TABLE IF EXISTS ${d.ident(staged.table)}`);
