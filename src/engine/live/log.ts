@@ -11,10 +11,12 @@ import { deleteByIds } from './persist.js';
 
 const STAGE = '_log_stage';
 
+/** The staging table `appendChanges` fills (temporary: once per connection, before any batch). */
+export const CHANGE_STAGE_DDL = `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (segment_id VARCHAR, contact_id VARCHAR, change VARCHAR, changed_at VARCHAR, cause VARCHAR, n VARCHAR)`;
+
 /** Append changes to the log with the bulk appender: one INSERT however many there are. */
 export async function appendChanges(tx: SqlRunner, changes: readonly PendingChange[], recordedAt: Date): Promise<void> {
   if (changes.length === 0) return;
-  await tx.run(`CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (segment_id VARCHAR, contact_id VARCHAR, change VARCHAR, changed_at VARCHAR, cause VARCHAR, n VARCHAR)`);
   await tx.run(`DELETE FROM ${STAGE}`);
   // `n` keeps the order the changes were made in (the log's seq follows it).
   await tx.appendText(STAGE, changes.map((c, i) => [c.segmentId, c.contactId, c.change, c.at.toISOString(), c.cause, String(i)]));

@@ -7,8 +7,8 @@ import type { SegmentRecord } from '../segments/types.js';
 import { evaluateContactAt, type PendingChange } from './contact-step.js';
 import { affectedBy, livePlan, type LivePlan } from './dependencies.js';
 import { ensureLiveIndexes } from './indexes.js';
-import { appendChanges, applyMembershipLog } from './log.js';
-import { ALL_SEGMENTS, appendDues, compactSchedule, type DueRow } from './schedule.js';
+import { CHANGE_STAGE_DDL, appendChanges, applyMembershipLog } from './log.js';
+import { ALL_SEGMENTS, DUE_STAGE_DDL, appendDues, compactSchedule, type DueRow } from './schedule.js';
 import { DatabaseSource, type ContactState, type LiveSource } from './source.js';
 
 /** Contacts per micro-batch of data changes: one set-based load and one transaction each. */
@@ -104,12 +104,22 @@ export class LiveProcessor {
     }
   }
 
+  private stagesReady = false;
+
   private async drain(): Promise<ProcessResult> {
     const total: ProcessResult = { contacts: 0, changes: 0 };
     const now = this.clock();
+    if (!this.stagesReady) {
+      await this.store.run(CHANGE_STAGE_DDL);
+      await this.store.run(DUE_STAGE_DDL);
+      this.stagesReady = true;
+    }
     let checkedBulk = false;
+    let current: { segments: SegmentRecord[]; plan: LivePlan; changed: boolean } | undefined;
     for (;;) {
-      const { segments, plan, changed } = await this.currentPlan();
+      // Read once per drain (and again after a bulk re-evaluation changed the segments).
+      current ??= await this.currentPlan();
+      const { segments, plan, changed } = current;
       if (plan.order.length === 0 && !segments.some((s) => s.type === 'static')) {
         // Nothing is maintained: queued changes concern no membership. (With a static segment,
         // a deleted contact must still leave it, which the batch below does.)
@@ -121,13 +131,19 @@ export class LiveProcessor {
       const dirty = await this.store.all<DirtyRow>(`SELECT seq, contact_id, source FROM live_dirty ORDER BY seq LIMIT ${BATCH}`);
       if (dirty.length === BATCH && !checkedBulk) {
         checkedBulk = true;
-        if (await this.bulkIfLarge(plan, now)) continue;
+        if (await this.bulkIfLarge(plan, now)) {
+          current = undefined;
+          continue;
+        }
       }
       const due = (await this.source.earliestDue()) <= now.getTime() ? await this.source.dueContacts(now, DUE_BATCH) : [];
       if (dirty.length === 0 && due.length === 0) break;
       const result = await this.processBatch(plan, segments, now, dirty, due);
       total.contacts += result.contacts;
       total.changes += result.changes;
+      current = { ...current, changed: false };
+      // A short batch took the whole queue and every due boundary: no need to ask again.
+      if (dirty.length < BATCH && due.length < DUE_BATCH) break;
     }
     if (this.deferred > DEFERRED_LIMIT || this.appendedDues > COMPACT_AFTER) await this.maintain();
     return total;

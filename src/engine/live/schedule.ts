@@ -23,10 +23,12 @@ export interface DueRow {
 const LATEST = 'arg_max_null(due_at, seq)';
 const STAGE = '_due_stage';
 
+/** The staging table `appendDues` fills (temporary: once per connection, before any batch). */
+export const DUE_STAGE_DDL = `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (contact_id VARCHAR, segment_id VARCHAR, due_at VARCHAR)`;
+
 /** Append new current instants (one INSERT through the bulk appender). */
 export async function appendDues(tx: SqlRunner, rows: readonly DueRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await tx.run(`CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (contact_id VARCHAR, segment_id VARCHAR, due_at VARCHAR)`);
   await tx.run(`DELETE FROM ${STAGE}`);
   await tx.appendText(STAGE, rows.map((r) => [r.contactId, r.segmentId, r.due === null ? null : new Date(r.due).toISOString()]));
   await tx.run(`INSERT INTO live_schedule (contact_id, segment_id, due_at) SELECT contact_id, segment_id, CAST(due_at AS TIMESTAMPTZ) FROM ${STAGE}`);
