@@ -70,6 +70,16 @@ export async function lookup<T extends Record<string, unknown>>(db: SqlRunner, h
   return out;
 }
 
+/**
+ * Rows whose `column` is one of `ids` (`head` ends with WHERE): index lookups for a few ids,
+ * one join with the temp table of them for many.
+ */
+export async function rowsForIds<T extends Record<string, unknown>>(db: SqlRunner, head: string, column: string, ids: readonly string[]): Promise<T[]> {
+  if (ids.length <= SMALL_BATCH) return lookup<T>(db, head, column, ids);
+  await fillIdTable(db, [...ids]);
+  return db.all<T>(`${head} ${column} IN (SELECT id FROM _batch_ids)`);
+}
+
 /** Up to this many ids, IN lists (index lookups); past it, one join with a temp table. */
 export const SMALL_BATCH = 256;
 

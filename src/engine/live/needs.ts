@@ -1,4 +1,4 @@
-import type { Block, Condition, Query } from '../../definition/ast.js';
+import type { Block, Comparison, Condition, Query } from '../../definition/ast.js';
 import { isComparison } from '../../definition/ast.js';
 import { TIME_UNIT_MS, parseInstant } from '../../definition/operators.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
@@ -16,12 +16,11 @@ export interface Needs {
 /** The reads of `queries`; windows relative to `from` (the earliest instant still to be evaluated). */
 export function needsOf(queries: readonly Query[], registry: SchemaRegistry, from: number): Needs {
   const needs: Needs = { contact: new Set(), related: new Map(), interactions: new Map() };
-  const profile = (c: Condition): void => {
-    if (!isComparison(c)) {
-      for (const x of 'all' in c ? c.all : 'any' in c ? c.any : [c.not]) profile(x);
-      return;
-    }
-    const resolved = registry.resolve('contact', c.attr);
+  const profile = (where: Condition): void => {
+    for (const c of comparisons(where)) profileAttr(c.attr);
+  };
+  const profileAttr = (attr: string): void => {
+    const resolved = registry.resolve('contact', attr);
     if (typeof resolved === 'string') return; // validated definitions always resolve
     const hop = resolved.hops[0];
     if (!hop) needs.contact.add(resolved.attribute.name);
@@ -32,10 +31,6 @@ export function needsOf(queries: readonly Query[], registry: SchemaRegistry, fro
       set.add(resolved.attribute.name);
     }
   };
-  const properties = (c: Condition, into: Set<string>): void => {
-    if (isComparison(c)) into.add(c.attr);
-    else for (const x of 'all' in c ? c.all : 'any' in c ? c.any : [c.not]) properties(x, into);
-  };
   const visit = (blocks: readonly Block[]): void => {
     for (const b of blocks) {
       if (b.kind === 'profile') profile(b.where);
@@ -43,7 +38,7 @@ export function needsOf(queries: readonly Query[], registry: SchemaRegistry, fro
       else if (b.kind === 'behavioral') {
         let t = needs.interactions.get(b.interaction);
         if (!t) needs.interactions.set(b.interaction, (t = { properties: new Set(), horizon: Infinity }));
-        if (b.where) properties(b.where, t.properties);
+        if (b.where) for (const c of comparisons(b.where)) t.properties.add(c.attr);
         const w = b.window;
         const start = !w ? -Infinity : 'last' in w ? from - w.last.amount * TIME_UNIT_MS[w.last.unit] : (parseInstant(w.from) ?? -Infinity);
         t.horizon = Math.min(t.horizon, start);
@@ -52,6 +47,12 @@ export function needsOf(queries: readonly Query[], registry: SchemaRegistry, fro
   };
   for (const q of queries) visit(q.blocks);
   return needs;
+}
+
+/** Every comparison in a condition tree. */
+function* comparisons(c: Condition): Generator<Comparison> {
+  if (isComparison(c)) yield c;
+  else for (const x of 'all' in c ? c.all : 'any' in c ? c.any : [c.not]) yield* comparisons(x);
 }
 
 /** Does `have` hold everything `want` reads? */

@@ -9,7 +9,7 @@ import type { LivePlan } from './dependencies.js';
 import { MinHeap } from './heap.js';
 import { applyMembershipLog } from './log.js';
 import { covers, needsOf, type Needs } from './needs.js';
-import { earliestDue } from './schedule.js';
+import { LATEST_DUE, earliestDue } from './schedule.js';
 import type { ContactState, LiveSource } from './source.js';
 
 const CONTACT_RELATIONS = RELATIONS.filter((r) => r.from === 'contact');
@@ -246,7 +246,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
     }
     const rows = await this.store.all<{ contact_id: string; segment_id: string; due: number }>(
       `SELECT contact_id, segment_id, epoch_ms(due_at) AS due FROM (
-         SELECT contact_id, segment_id, arg_max_null(due_at, seq) AS due_at FROM live_schedule
+         SELECT contact_id, segment_id, ${LATEST_DUE} AS due_at FROM live_schedule
          ${segmentId === undefined ? '' : 'WHERE segment_id = $1'} GROUP BY contact_id, segment_id)
        WHERE due_at IS NOT NULL`,
       segmentId === undefined ? [] : [segmentId],

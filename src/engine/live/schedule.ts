@@ -1,6 +1,6 @@
 import type { CompiledQuery } from '../../compiler/compile.js';
 import type { SqlRunner } from '../../store/store.js';
-import { SMALL_BATCH, fillIdTable, lookup } from '../contact/load.js';
+import { rowsForIds } from '../contact/load.js';
 
 /**
  * The time schedule: for each (contact, time-dependent live segment) the next instant its
@@ -20,7 +20,8 @@ export interface DueRow {
   due: number | null;
 }
 
-const LATEST = 'arg_max_null(due_at, seq)';
+/** A pair's current instant, in a query grouped by (contact_id, segment_id). */
+export const LATEST_DUE = 'arg_max_null(due_at, seq)';
 const STAGE = '_due_stage';
 
 /** The staging table `appendDues` fills (temporary: once per connection, before any batch). */
@@ -38,14 +39,13 @@ export async function appendDues(tx: SqlRunner, rows: readonly DueRow[]): Promis
 export async function readDues(db: SqlRunner, ids: readonly string[]): Promise<Dues> {
   const out: Dues = new Map();
   if (ids.length === 0) return out;
-  let rows: { contact_id: string; segment_id: string; due_at: Date | null; seq: number }[];
-  if (ids.length > SMALL_BATCH) {
-    await fillIdTable(db, [...ids]);
-    rows = await db.all('SELECT contact_id, segment_id, due_at, seq FROM live_schedule WHERE contact_id IN (SELECT id FROM _batch_ids)');
-  } else {
-    // Index lookups take no other predicate; the latest row per pair is picked here.
-    rows = await lookup(db, 'SELECT contact_id, segment_id, due_at, seq FROM live_schedule WHERE', 'contact_id', ids);
-  }
+  // Index lookups take no other predicate, so the latest row per pair is picked here.
+  const rows = await rowsForIds<{ contact_id: string; segment_id: string; due_at: Date | null; seq: number }>(
+    db,
+    'SELECT contact_id, segment_id, due_at, seq FROM live_schedule WHERE',
+    'contact_id',
+    ids,
+  );
   const latest = new Map<string, { seq: number; due: Date | null; contact: string; segment: string }>();
   for (const r of rows) {
     const key = `${r.contact_id}\u0000${r.segment_id}`;
@@ -65,7 +65,7 @@ export async function readDues(db: SqlRunner, ids: readonly string[]): Promise<D
 export async function dueContacts(db: SqlRunner, now: Date, limit: number): Promise<string[]> {
   const rows = await db.all<{ contact_id: string }>(
     `SELECT contact_id FROM (
-       SELECT contact_id, ${LATEST} AS due_at FROM live_schedule
+       SELECT contact_id, ${LATEST_DUE} AS due_at FROM live_schedule
        WHERE contact_id IN (SELECT contact_id FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ))
        GROUP BY contact_id, segment_id)
      WHERE due_at <= CAST($1 AS TIMESTAMPTZ) GROUP BY contact_id ORDER BY min(due_at), contact_id LIMIT ${limit}`,
@@ -77,7 +77,7 @@ export async function dueContacts(db: SqlRunner, now: Date, limit: number): Prom
 /** The earliest current instant (epoch ms), or Infinity. */
 export async function earliestDue(db: SqlRunner): Promise<number> {
   const [row] = await db.all<{ due: Date | null }>(
-    `SELECT min(due_at) AS due FROM (SELECT ${LATEST} AS due_at FROM live_schedule GROUP BY contact_id, segment_id)`,
+    `SELECT min(due_at) AS due FROM (SELECT ${LATEST_DUE} AS due_at FROM live_schedule GROUP BY contact_id, segment_id)`,
   );
   return row?.due?.getTime() ?? Infinity;
 }

@@ -1,6 +1,6 @@
 import type { Store } from '../../store/store.js';
 import type { ContactData } from '../contact/evaluate.js';
-import { SMALL_BATCH, fillIdTable, loadContactData, lookup } from '../contact/load.js';
+import { loadContactData, rowsForIds } from '../contact/load.js';
 import type { SegmentRecord } from '../segments/types.js';
 import type { LivePlan } from './dependencies.js';
 import { dueContacts, earliestDue, readDues } from './schedule.js';
@@ -78,13 +78,7 @@ export class DatabaseSource implements LiveSource {
   }
 
   private async memberships(ids: readonly string[]): Promise<Map<string, Set<string>>> {
-    let rows: { segment_id: string; contact_id: string }[];
-    if (ids.length > SMALL_BATCH) {
-      await fillIdTable(this.store, [...ids]);
-      rows = await this.store.all('SELECT segment_id, contact_id FROM memberships WHERE contact_id IN (SELECT id FROM _batch_ids)');
-    } else {
-      rows = await lookup(this.store, 'SELECT segment_id, contact_id FROM memberships WHERE', 'contact_id', ids);
-    }
+    const rows = await rowsForIds<{ segment_id: string; contact_id: string }>(this.store, 'SELECT segment_id, contact_id FROM memberships WHERE', 'contact_id', ids);
     const out = new Map<string, Set<string>>();
     for (const r of rows) {
       let set = out.get(r.contact_id);
