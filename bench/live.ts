@@ -6,7 +6,10 @@ import { Engine } from '../src/engine/engine.js';
 import { liveBenchSegments } from './live-segments.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const source = join(root, 'bench', 'data', 'bench.duckdb');
+// BENCH_FROM_BASE=1 starts from the database `bench/live-base.ts` leaves (100 segments already
+// live), skipping the ~90 s of taking them live.
+const fromBase = process.env.BENCH_FROM_BASE === '1';
+const source = join(root, 'bench', 'data', fromBase ? 'live-base.duckdb' : 'bench.duckdb');
 const dbPath = join(root, 'bench', 'data', 'live.duckdb');
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 30);
@@ -38,16 +41,21 @@ const [counts] = await engine.store.all<{ c: number; i: number }>('SELECT (SELEC
 log(`data: ${counts!.c} contacts, ${counts!.i} interactions`);
 
 let started = performance.now();
-for (const def of liveBenchSegments()) {
-  await engine.segments.create(def);
-  await engine.segments.goLive(def.id);
+if (!fromBase) {
+  for (const def of liveBenchSegments()) {
+    await engine.segments.create(def);
+    await engine.segments.goLive(def.id);
+  }
+  log(`- 100 live segments created and taken live in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+} else {
+  // The base's bulk import queued every contact; that backlog is not what this measures.
+  await engine.store.run('DELETE FROM live_dirty');
 }
-log(`- 100 live segments created and taken live in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 const [sched] = await engine.store.all<{ n: number }>('SELECT count(*) AS n FROM live_schedule');
-log(`- time schedule: ${sched!.n} contacts with a pending boundary`);
+log(`- time schedule: ${sched!.n} rows (contact, segment, next instant)`);
 started = performance.now();
 const catchUp = await engine.live.processPending();
-log(`- initial catch-up: ${catchUp.contacts} contacts, ${catchUp.changes} changes in ${(performance.now() - started).toFixed(0)} ms`);
+log(`- initial catch-up (loads the resident state): ${catchUp.contacts} contacts, ${catchUp.changes} changes in ${(performance.now() - started).toFixed(0)} ms, RSS ${rssMb()} MiB`);
 
 const TYPES = ['email_open', 'email_click', 'website_visit', 'form_submit', 'email_sent'];
 let seq = 0;
@@ -122,6 +130,11 @@ await engine.store.run(
   [openedAt.toISOString()],
 );
 await engine.segments.goLive('expiry-test');
+// A long-running process takes the new segment in at once (its resident state comes to hold
+// the new interaction type); that load is timed here, not counted in the expiry.
+started = performance.now();
+await engine.live.processPending();
+log(`- the live process took in the new segment (resident state loaded again) in ${(performance.now() - started).toFixed(0)} ms`);
 const members = (await engine.segments.get('expiry-test')).memberCount;
 // Jump the clock to the expiry instant and time how long the exits take to be recorded.
 offset += expiryAt.getTime() - clock().getTime();

@@ -18,6 +18,11 @@ export interface SqlRunner {
    * what one statement does, where multi-row INSERTs cost a statement per few hundred.
    */
   appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void>;
+  /**
+   * Run a query and hand its rows over a chunk at a time: a large read (the live path's
+   * resident state) never holds every row as an object at once.
+   */
+  each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void): Promise<void>;
 }
 
 /** One record an import could not take: where it is in the file and why. */

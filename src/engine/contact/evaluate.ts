@@ -79,6 +79,22 @@ function durationMs(d: Duration): number {
   return d.amount * TIME_UNIT_MS[d.unit];
 }
 
+type Resolved = Exclude<ReturnType<SchemaRegistry['resolve']>, string>;
+/** Attribute paths resolved once per registry and comparison (the live path evaluates the same conditions millions of times). */
+const resolvedPaths = new WeakMap<SchemaRegistry, WeakMap<Comparison, Resolved>>();
+
+function resolvePath(registry: SchemaRegistry, start: RecordKind, c: Comparison): Resolved {
+  let byComparison = resolvedPaths.get(registry);
+  if (!byComparison) resolvedPaths.set(registry, (byComparison = new WeakMap()));
+  let r = byComparison.get(c);
+  if (!r) {
+    const resolved = registry.resolve(start, c.attr);
+    if (typeof resolved === 'string') throw new Error(resolved);
+    byComparison.set(c, (r = resolved));
+  }
+  return r;
+}
+
 export class ContactEvaluator {
   constructor(private readonly env: EvaluationEnv) {}
 
@@ -86,6 +102,55 @@ export class ContactEvaluator {
     if (!data.contact) return { member: false, blocks: [] };
     const blocks = this.blocks(query.blocks, data);
     return { member: blocks.length > 0 && blocks[blocks.length - 1]!.running, blocks };
+  }
+
+  /** The verdict alone, with no trace: what the live path needs, without the allocations. */
+  isMember(query: Query, data: ContactData): boolean {
+    return data.contact !== undefined && this.blocksHold(query.blocks, data);
+  }
+
+  private blocksHold(blocks: Block[], data: ContactData): boolean {
+    let running = false;
+    for (let index = 0; index < blocks.length; index++) {
+      const b = blocks[index]!;
+      const relation = index === 0 ? undefined : (b.relation ?? 'or');
+      // Short-circuits: the block's own verdict cannot change the result.
+      if (relation === 'or' && running) continue;
+      if ((relation === 'and_also' || relation === 'but_not') && !running) continue;
+      const matched = this.blockHolds(b, data);
+      if (relation === undefined || relation === 'or') running = matched;
+      else if (relation === 'and_also') running = matched;
+      else running = !matched;
+    }
+    return running;
+  }
+
+  private blockHolds(b: Block, data: ContactData): boolean {
+    switch (b.kind) {
+      case 'profile':
+        return this.holds(b.where, 'contact', data.contact!, data.related);
+      case 'behavioral':
+        return countHolds(b.count ?? DEFAULT_COUNT, this.countMatching(b, data));
+      case 'segment':
+        return this.env.segmentMember(b.segment);
+      case 'group':
+        return this.blocksHold(b.blocks, data);
+    }
+  }
+
+  /** A condition's result, with no trace. */
+  holds(c: Condition, start: RecordKind, row: RecordRow, related: Record<string, RecordRow | undefined>): boolean {
+    if (isComparison(c)) return this.compare(c, resolvePath(this.env.registry, start, c).attribute.type, this.actual(c, start, row, related) ?? null);
+    if ('all' in c) return c.all.every((x) => this.holds(x, start, row, related));
+    if ('any' in c) return c.any.some((x) => this.holds(x, start, row, related));
+    return !this.holds(c.not, start, row, related);
+  }
+
+  private actual(c: Comparison, start: RecordKind, row: RecordRow, related: Record<string, RecordRow | undefined>): AttrValue {
+    const resolved = resolvePath(this.env.registry, start, c);
+    let source: RecordRow | undefined = row;
+    for (const hop of resolved.hops) source = source ? related[hop.name] : undefined;
+    return source ? source[resolved.attribute.name] : undefined;
   }
 
   private blocks(blocks: Block[], data: ContactData): BlockTrace[] {
@@ -129,7 +194,7 @@ export class ContactEvaluator {
       if (i.type !== b.interaction) continue;
       const t = i.occurred_at.getTime();
       if (t > now || !(lo.exclusive ? t > lo.ms : t >= lo.ms) || t > hi) continue;
-      if (b.where && !this.condition(b.where, 'interaction', i, {}).result) continue;
+      if (b.where && !this.holds(b.where, 'interaction', i, {})) continue;
       n++;
     }
     return n;
@@ -156,12 +221,8 @@ export class ContactEvaluator {
   }
 
   private comparison(c: Comparison, start: RecordKind, row: RecordRow, related: Record<string, RecordRow | undefined>): ComparisonTrace {
-    const resolved = this.env.registry.resolve(start, c.attr);
-    if (typeof resolved === 'string') throw new Error(resolved);
-    let source: RecordRow | undefined = row;
-    for (const hop of resolved.hops) source = source ? related[hop.name] : undefined;
-    const actual = source ? source[resolved.attribute.name] : undefined;
-    const result = this.compare(c, resolved.attribute.type, actual ?? null);
+    const actual = this.actual(c, start, row, related);
+    const result = this.compare(c, resolvePath(this.env.registry, start, c).attribute.type, actual ?? null);
     return { kind: 'comparison', attr: c.attr, op: c.op, ...(c.value !== undefined ? { value: c.value } : {}), actual: actual ?? null, result };
   }
 

@@ -1,7 +1,8 @@
 import type { SchemaRegistry } from '../../schema/registry.js';
 import { ContactEvaluator, type ContactData } from '../contact/evaluate.js';
 import type { ChangeCause } from '../segments/types.js';
-import type { SegmentDependencies, LivePlan } from './dependencies.js';
+import type { LivePlan } from './dependencies.js';
+import type { MemberSet } from './source.js';
 import type { SegmentRecord } from '../segments/types.js';
 
 export interface PendingChange {
@@ -20,33 +21,39 @@ export interface ContactStep {
 
 /**
  * Re-evaluate one contact's live segments at instant `at`, in dependency order: first the
- * segments `direct` selects, then (cascading) the segments built on any that changed.
- * `members` is the contact's current membership and is updated in place.
+ * segments at the positions `direct` names (in `plan.order`), then (cascading) the segments
+ * built on any that changed. `members` is the contact's current membership, updated in place.
  */
 export function evaluateContactAt(
   plan: LivePlan,
   registry: SchemaRegistry,
   contactId: string,
   data: ContactData,
-  members: Set<string>,
+  members: MemberSet,
   at: Date,
-  direct: (segment: SegmentRecord, deps: SegmentDependencies) => boolean,
+  direct: Iterable<number>,
   cause: ChangeCause,
 ): ContactStep {
   const changes: PendingChange[] = [];
   const evaluated: SegmentRecord[] = [];
-  const changedSegments = new Set<string>();
+  const pending = new Uint8Array(plan.order.length);
+  let first = pending.length;
+  for (const i of direct) {
+    pending[i] = 1;
+    if (i < first) first = i;
+  }
   let evaluator: ContactEvaluator | undefined;
-  for (const s of plan.order) {
-    const deps = plan.deps.get(s.id)!;
-    if (!direct(s, deps) && ![...deps.segments].some((r) => changedSegments.has(r))) continue;
+  // Dependents always come later in the order, so one forward pass settles the cascade.
+  for (let i = first; i < pending.length; i++) {
+    if (pending[i] === 0) continue;
+    const s = plan.order[i]!;
     evaluator ??= new ContactEvaluator({ registry, now: at, segmentMember: (id) => members.has(id) });
     evaluated.push(s);
-    const isMember = evaluator.evaluate(s.definition.query!, data).member;
+    const isMember = evaluator.isMember(s.definition.query!, data);
     if (isMember === members.has(s.id)) continue;
     if (isMember) members.add(s.id);
     else members.delete(s.id);
-    changedSegments.add(s.id);
+    for (const d of plan.dependents[i]!) pending[d] = 1;
     changes.push({ segmentId: s.id, contactId, change: isMember ? 'entered' : 'exited', at, cause });
   }
   return { changes, evaluated };

@@ -35,6 +35,12 @@ export interface LivePlan {
   order: SegmentRecord[];
   deps: Map<string, SegmentDependencies>;
   interactionTypes: string[];
+  /** Segment id → its position in `order`. */
+  position: Map<string, number>;
+  /** By position: the positions of the segments that reference it (all later in `order`). */
+  dependents: number[][];
+  /** Positions of the time-dependent segments. */
+  timeDependent: number[];
 }
 
 /** Segments ordered so each comes after the segments it references (among those given). */
@@ -60,7 +66,21 @@ export function livePlan(all: SegmentRecord[]): LivePlan {
   const deps = new Map(order.map((s) => [s.id, dependenciesOf(s.definition.query)]));
   const types = new Set<string>();
   for (const d of deps.values()) d.interactionTypes.forEach((t) => types.add(t));
-  return { order, deps, interactionTypes: [...types] };
+  const position = new Map(order.map((s, i) => [s.id, i]));
+  const dependents = order.map(() => [] as number[]);
+  order.forEach((s, i) => {
+    for (const r of deps.get(s.id)!.segments) {
+      const p = position.get(r);
+      if (p !== undefined) dependents[p]!.push(i);
+    }
+  });
+  const timeDependent = order.flatMap((s, i) => (deps.get(s.id)!.timeDependent ? [i] : []));
+  return { order, deps, interactionTypes: [...types], position, dependents, timeDependent };
+}
+
+/** Positions (in `plan.order`) of the segments a change from `source` reaches directly. */
+export function reachedBy(plan: LivePlan, source: string): number[] {
+  return plan.order.flatMap((s, i) => (affectedBy(plan.deps.get(s.id)!, source) ? [i] : []));
 }
 
 /** Does a change from `source` ('contact', 'account', 'interaction:<type>', 'deleted', 'segment:<id>') affect this segment? */

@@ -1,6 +1,7 @@
 import type { SqlRunner } from '../../store/store.js';
 import type { PendingChange } from './contact-step.js';
 import { deleteByIds } from './persist.js';
+import { fromEpochMs } from './schedule.js';
 
 /**
  * The change log (membership_changes) is the record of every entry and exit; the memberships
@@ -19,10 +20,10 @@ export async function appendChanges(tx: SqlRunner, changes: readonly PendingChan
   if (changes.length === 0) return;
   await tx.run(`DELETE FROM ${STAGE}`);
   // `n` keeps the order the changes were made in (the log's seq follows it).
-  await tx.appendText(STAGE, changes.map((c, i) => [c.segmentId, c.contactId, c.change, c.at.toISOString(), c.cause, String(i)]));
+  await tx.appendText(STAGE, changes.map((c, i) => [c.segmentId, c.contactId, c.change, String(c.at.getTime()), c.cause, String(i)]));
   await tx.run(
     `INSERT INTO membership_changes (segment_id, contact_id, change, changed_at, cause, recorded_at)
-     SELECT segment_id, contact_id, change, CAST(changed_at AS TIMESTAMPTZ), cause, CAST($1 AS TIMESTAMPTZ) FROM ${STAGE} ORDER BY CAST(n AS INTEGER)`,
+     SELECT segment_id, contact_id, change, ${fromEpochMs('changed_at')}, cause, CAST($1 AS TIMESTAMPTZ) FROM ${STAGE} ORDER BY CAST(n AS INTEGER)`,
     [recordedAt.toISOString()],
   );
 }

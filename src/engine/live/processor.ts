@@ -1,12 +1,12 @@
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
+import type { ContactData } from '../contact/evaluate.js';
 import { nextChangeAt } from '../contact/next-change.js';
 import { segmentRepository } from '../segments/repository.js';
 import type { SegmentRecord } from '../segments/types.js';
 import { evaluateContactAt, type PendingChange } from './contact-step.js';
-import { affectedBy, livePlan, type LivePlan } from './dependencies.js';
-import { ensureLiveIndexes } from './indexes.js';
+import { affectedBy, livePlan, reachedBy, type LivePlan } from './dependencies.js';
 import { CHANGE_STAGE_DDL, appendChanges, applyMembershipLog } from './log.js';
 import { ALL_SEGMENTS, DUE_STAGE_DDL, appendDues, compactSchedule, type DueRow } from './schedule.js';
 import { DatabaseSource, type ContactState, type LiveSource } from './source.js';
@@ -18,7 +18,7 @@ const DUE_BATCH = 100_000;
 /** Past this many queued contacts, a set-based re-evaluation beats per-contact work. */
 export const BULK_THRESHOLD = 50_000;
 /** Deferred log entries past which the memberships table is brought up to date anyway. */
-const DEFERRED_LIMIT = 50_000;
+const DEFERRED_LIMIT = 1_000_000;
 /** Schedule rows appended past which superseded ones are dropped. */
 const COMPACT_AFTER = 2_000_000;
 
@@ -126,7 +126,6 @@ export class LiveProcessor {
         await this.store.run('DELETE FROM live_dirty');
         return total;
       }
-      if (plan.order.length > 0) await ensureLiveIndexes(this.store);
       await this.source.prepare(plan, segments, now, changed);
       const dirty = await this.store.all<DirtyRow>(`SELECT seq, contact_id, source FROM live_dirty ORDER BY seq LIMIT ${BATCH}`);
       if (dirty.length === BATCH && !checkedBulk) {
@@ -190,6 +189,17 @@ export class LiveProcessor {
     const states = await this.source.load(ids, plan);
     const staticIds = new Set(segments.filter((s) => s.type === 'static').map((s) => s.id));
     const timeDependent = new Set(plan.order.filter((s) => plan.deps.get(s.id)!.timeDependent).map((s) => s.id));
+    // Which segments each kind of change reaches, worked out once per batch, not per contact.
+    const reach = new Map<string, number[]>();
+    const reached = (src: ReadonlySet<string>): number[] => {
+      const out: number[] = [];
+      for (const x of src) {
+        let positions = reach.get(x);
+        if (!positions) reach.set(x, (positions = reachedBy(plan, x)));
+        out.push(...positions);
+      }
+      return out;
+    };
     const changes: PendingChange[] = [];
     const dueRows: DueRow[] = [];
     const nowMs = now.getTime();
@@ -199,14 +209,6 @@ export class LiveProcessor {
       const before = new Map(dues);
       // Boundaries of segments no longer live (stopped, edited) are dropped.
       for (const s of dues.keys()) if (s !== ALL_SEGMENTS && !timeDependent.has(s)) dues.delete(s);
-      const reschedule = (evaluated: readonly SegmentRecord[], at: Date): void => {
-        for (const s of evaluated) {
-          if (!timeDependent.has(s.id)) continue;
-          const next = data.contact ? nextChangeAt(s.definition.query!, data, { registry, now: at, inlineQuery: () => undefined }) : undefined;
-          if (next) dues.set(s.id, next.getTime());
-          else dues.delete(s.id);
-        }
-      };
       // 1. Time boundaries that have passed, each at its exact instant (catching up if late),
       //    re-evaluating only the segments whose boundary it is.
       for (;;) {
@@ -215,10 +217,10 @@ export class LiveProcessor {
         if (t > nowMs) break;
         const at = new Date(t);
         const all = dues.get(ALL_SEGMENTS) === t;
-        const step = evaluateContactAt(plan, registry, id, data, members, at, (s) => timeDependent.has(s.id) && (all || dues.get(s.id) === t), 'time');
+        const step = evaluateContactAt(plan, registry, id, data, members, at, all ? plan.timeDependent : dueAt(plan, dues, t), 'time');
         for (const [s, ms] of [...dues]) if (ms === t) dues.delete(s);
         changes.push(...step.changes);
-        reschedule(step.evaluated, at);
+        reschedule(registry, timeDependent, data, dues, step.evaluated, at);
       }
       // 2. Data changes, as of now.
       const src = sources.get(id);
@@ -232,9 +234,9 @@ export class LiveProcessor {
             }
           }
         }
-        const step = evaluateContactAt(plan, registry, id, data, members, now, (_s, deps) => [...src].some((x) => affectedBy(deps, x)), 'data_change');
+        const step = evaluateContactAt(plan, registry, id, data, members, now, reached(src), 'data_change');
         changes.push(...step.changes);
-        reschedule(step.evaluated, now);
+        reschedule(registry, timeDependent, data, dues, step.evaluated, now);
       }
       if (!data.contact) dues.clear();
       for (const [s, ms] of dues) if (before.get(s) !== ms) dueRows.push({ contactId: id, segmentId: s, due: ms });
@@ -250,8 +252,31 @@ export class LiveProcessor {
     });
     if (defer) this.deferred += changes.length;
     this.appendedDues += dueRows.length;
-    this.source.committed(states);
+    this.source.committed(states, changes);
     if (changes.length) for (const l of this.listeners) l(changes);
     return { contacts: ids.length, changes: changes.length };
   }
+}
+
+/** Live segments reference only maintained segments: nothing is evaluated inline. */
+const NOTHING_INLINE = (): undefined => undefined;
+
+/** New next instants for the evaluated time-dependent segments of one contact, as of `at`. */
+function reschedule(registry: SchemaRegistry, timeDependent: ReadonlySet<string>, data: ContactData, dues: Map<string, number>, evaluated: readonly SegmentRecord[], at: Date): void {
+  for (const s of evaluated) {
+    if (!timeDependent.has(s.id)) continue;
+    const next = data.contact ? nextChangeAt(s.definition.query!, data, { registry, now: at, inlineQuery: NOTHING_INLINE }) : undefined;
+    if (next) dues.set(s.id, next.getTime());
+    else dues.delete(s.id);
+  }
+}
+
+/** Positions of the segments whose boundary is instant `t`. */
+function dueAt(plan: LivePlan, dues: ReadonlyMap<string, number>, t: number): number[] {
+  const out: number[] = [];
+  for (const [s, ms] of dues) {
+    const p = ms === t ? plan.position.get(s) : undefined;
+    if (p !== undefined) out.push(p);
+  }
+  return out;
 }

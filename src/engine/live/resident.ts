@@ -6,14 +6,16 @@ import type { ContactData, InteractionRow, RecordRow } from '../contact/evaluate
 import type { WriteCapture } from '../import/import-staged.js';
 import type { SegmentRecord } from '../segments/types.js';
 import type { LivePlan } from './dependencies.js';
+import { DueColumns, InteractionColumns, RecordColumns } from './columns.js';
+import type { PendingChange } from './contact-step.js';
 import { MinHeap } from './heap.js';
+import { dropWriteHeavyIndexes } from './indexes.js';
 import { applyMembershipLog } from './log.js';
 import { covers, needsOf, type Needs } from './needs.js';
 import { LATEST_DUE, earliestDue } from './schedule.js';
-import type { ContactState, LiveSource } from './source.js';
+import type { ContactState, LiveSource, MemberSet } from './source.js';
 
 const CONTACT_RELATIONS = RELATIONS.filter((r) => r.from === 'contact');
-const NO_INTERACTIONS: InteractionRow[] = [];
 
 /**
  * The resident state of a long-running process (watch, server): exactly what the live
@@ -24,6 +26,8 @@ const NO_INTERACTIONS: InteractionRow[] = [];
  * rows each write stored, as `RETURNING` gives them, before it commits) and by each committed
  * live batch. The engine is the database's only writer (DuckDB locks the file), so nothing
  * changes behind its back; a write too large to hand over, or a failed batch, rebuilds it.
+ * Records, interactions and the schedule are held in columns (./columns.ts): a few large
+ * arrays instead of an object per row, which the garbage collector would walk again and again.
  */
 export class ResidentSource implements LiveSource, WriteCapture {
   readonly defersMemberships = true;
@@ -33,13 +37,14 @@ export class ResidentSource implements LiveSource, WriteCapture {
   private needs: Needs | undefined;
   private readonly index = new Map<string, number>();
   private readonly ids: string[] = [];
-  private contacts: (RecordRow | undefined)[] = [];
-  private related = new Map<string, Map<string, RecordRow>>();
-  private interactions: (InteractionRow[] | undefined)[] = [];
+  private contacts = new RecordColumns([]);
+  /** Per relation: the related records' ids and columns. */
+  private related = new Map<string, { index: Map<string, number>; records: RecordColumns }>();
+  private interactions = new InteractionColumns([]);
   /** Maintained segment → bitset over contact indexes. */
   private members = new Map<string, Uint8Array>();
   private segmentKeys = new Map<string, string>();
-  private dues: (Map<string, number> | undefined)[] = [];
+  private dues = new DueColumns();
   /** (earliest due, contact index), stale entries skipped when met. */
   private readonly heap = new MinHeap();
 
@@ -48,7 +53,13 @@ export class ResidentSource implements LiveSource, WriteCapture {
     private readonly registry: () => SchemaRegistry,
   ) {}
 
+  private indexesDropped = false;
+
   async prepare(plan: LivePlan, segments: readonly SegmentRecord[], now: Date): Promise<void> {
+    if (!this.indexesDropped) {
+      await dropWriteHeavyIndexes(this.store);
+      this.indexesDropped = true;
+    }
     const queries = plan.order.map((s) => s.definition.query!);
     if (!this.needs || !covers(this.needs, needsOf(queries, this.registry(), now.getTime()))) {
       // Windows reach back from the earliest instant still to be evaluated: a boundary that
@@ -63,16 +74,16 @@ export class ResidentSource implements LiveSource, WriteCapture {
     const out = new Map<string, ContactState>();
     for (const id of ids) {
       const i = this.indexOf(id);
-      const contact = this.contacts[i];
+      const contact = this.contacts.row(i, id);
       const related: Record<string, RecordRow | undefined> = {};
       for (const rel of CONTACT_RELATIONS) {
         const ref = contact?.[rel.via];
-        related[rel.name] = typeof ref === 'string' ? this.related.get(rel.name)?.get(ref) : undefined;
+        const held = this.related.get(rel.name);
+        const r = typeof ref === 'string' ? held?.index.get(ref) : undefined;
+        related[rel.name] = r === undefined ? undefined : held!.records.row(r, ref as string);
       }
-      const data: ContactData = { contact, related, interactions: this.interactions[i] ?? NO_INTERACTIONS };
-      const members = new Set<string>();
-      for (const [segmentId, bits] of this.members) if (has(bits, i)) members.add(segmentId);
-      out.set(id, { data, members, dues: new Map(this.dues[i]) });
+      const data: ContactData = { contact, related, interactions: this.interactions.rows(i) as InteractionRow[] };
+      out.set(id, { data, members: new BitsetMembers(this.members, i), dues: this.dues.get(i), slot: i });
     }
     return out;
   }
@@ -80,7 +91,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
   async earliestDue(): Promise<number> {
     while (this.heap.size > 0) {
       const key = this.heap.peekKey()!;
-      if (key === this.earliestOf(this.heap.peekValue()!)) return key;
+      if (key === this.dues.earliest(this.heap.peekValue()!)) return key;
       this.heap.pop(); // superseded: the contact's current earliest has its own entry
     }
     return Infinity;
@@ -97,15 +108,16 @@ export class ResidentSource implements LiveSource, WriteCapture {
     return [...out].map((i) => this.ids[i]!);
   }
 
-  committed(states: ReadonlyMap<string, ContactState>): void {
+  committed(states: ReadonlyMap<string, ContactState>, changes: readonly PendingChange[]): void {
+    for (const c of changes) {
+      const bits = this.members.get(c.segmentId);
+      const i = states.get(c.contactId)?.slot ?? this.indexOf(c.contactId);
+      if (bits) this.members.set(c.segmentId, set(bits, i, c.change === 'entered'));
+    }
     for (const [id, st] of states) {
-      const i = this.indexOf(id);
-      for (const [segmentId, bits] of this.members) {
-        const bit = st.members.has(segmentId);
-        if (bit !== has(bits, i)) this.members.set(segmentId, set(bits, i, bit));
-      }
-      this.dues[i] = st.dues.size > 0 ? st.dues : undefined;
-      const next = this.earliestOf(i);
+      const i = st.slot ?? this.indexOf(id);
+      this.dues.replace(i, st.dues);
+      const next = this.dues.earliest(i);
       if (Number.isFinite(next)) this.heap.push(next, i);
     }
   }
@@ -119,28 +131,14 @@ export class ResidentSource implements LiveSource, WriteCapture {
 
   rows(kind: RecordKind, rows: readonly Row[]): void {
     if (!this.needs) return;
-    const needs = this.needs;
     if (kind === 'contact') {
-      for (const r of rows) this.contacts[this.indexOf(String(r.id))] = pick(r, ['id', ...needs.contact]);
+      for (const r of rows) this.contacts.set(this.indexOf(String(r.id)), r);
     } else if (kind === 'interaction') {
-      for (const r of rows) {
-        const wanted = needs.interactions.get(String(r.type));
-        const at = r.occurred_at;
-        if (!wanted || !(at instanceof Date) || at.getTime() < wanted.horizon) continue;
-        const i = this.indexOf(String(r.contact_id));
-        const row = pick(r, ['id', 'type', 'occurred_at', ...wanted.properties]) as InteractionRow;
-        const list = this.interactions[i];
-        if (list) list.push(row);
-        else this.interactions[i] = [row];
-      }
+      for (const r of rows) this.addInteraction(r);
     } else {
       for (const rel of CONTACT_RELATIONS) {
-        if (rel.to !== kind) continue;
-        const attrs = needs.related.get(rel.name);
-        if (!attrs) continue;
-        let byId = this.related.get(rel.name);
-        if (!byId) this.related.set(rel.name, (byId = new Map()));
-        for (const r of rows) byId.set(String(r.id), pick(r, ['id', ...attrs]));
+        const held = rel.to === kind ? this.related.get(rel.name) : undefined;
+        if (held) for (const r of rows) held.records.set(indexIn(held.index, String(r.id)), r);
       }
     }
   }
@@ -148,8 +146,15 @@ export class ResidentSource implements LiveSource, WriteCapture {
   deleted(kind: RecordKind, ids: readonly string[]): void {
     if (!this.needs) return;
     // A deleted contact's interactions stay stored, and so stay here.
-    if (kind === 'contact') for (const id of ids) this.contacts[this.indexOf(id)] = undefined;
-    for (const rel of CONTACT_RELATIONS) if (rel.to === kind) for (const id of ids) this.related.get(rel.name)?.delete(id);
+    if (kind === 'contact') for (const id of ids) this.contacts.delete(this.indexOf(id));
+    for (const rel of CONTACT_RELATIONS) {
+      const held = rel.to === kind ? this.related.get(rel.name) : undefined;
+      if (!held) continue;
+      for (const id of ids) {
+        const r = held.index.get(id);
+        if (r !== undefined) held.records.delete(r);
+      }
+    }
   }
 
   invalidate(): void {
@@ -166,51 +171,52 @@ export class ResidentSource implements LiveSource, WriteCapture {
     return i;
   }
 
-  private earliestOf(i: number): number {
-    let min = Infinity;
-    const dues = this.dues[i];
-    if (dues) for (const ms of dues.values()) if (ms < min) min = ms;
-    return min;
+  /** An interaction row as stored, if its type is held and it is within the type's horizon. */
+  private addInteraction(r: Row): void {
+    const wanted = this.needs!.interactions.get(String(r.type));
+    const at = r.occurred_at;
+    if (!wanted || !(at instanceof Date) || at.getTime() < wanted.horizon) return;
+    this.interactions.add(this.indexOf(String(r.contact_id)), String(r.type), at.getTime(), r);
   }
 
-  /** Load everything `needs` names, set-based: one query per table. */
+  /** Load everything `needs` names, set-based: one streamed query per table. */
   private async build(needs: Needs): Promise<void> {
     const q = this.store.dialect.ident;
     this.needs = undefined;
-    this.contacts = [];
-    this.interactions = [];
-    this.related = new Map();
     this.members = new Map();
     this.segmentKeys.clear();
-    this.dues = [];
+    this.dues = new DueColumns();
     this.heap.clear();
-    const contactCols = ['id', ...needs.contact];
-    for (const r of await this.store.all(`SELECT ${contactCols.map(q).join(', ')} FROM ${q(TABLES.contact)}`)) {
-      this.contacts[this.indexOf(String(r.id))] = r as RecordRow;
-    }
+    this.contacts = new RecordColumns([...needs.contact]);
+    await this.store.each(`SELECT ${['id', ...needs.contact].map(q).join(', ')} FROM ${q(TABLES.contact)}`, [], (rows) => {
+      for (const r of rows) this.contacts.set(this.indexOf(String(r.id)), r);
+    });
+    this.related = new Map();
     for (const rel of CONTACT_RELATIONS) {
       const attrs = needs.related.get(rel.name);
       if (!attrs) continue;
-      const rows = await this.store.all(`SELECT ${['id', ...attrs].map(q).join(', ')} FROM ${q(TABLES[rel.to])}`);
-      this.related.set(rel.name, new Map(rows.map((r) => [String(r.id), r as RecordRow])));
+      const held = { index: new Map<string, number>(), records: new RecordColumns([...attrs]) };
+      await this.store.each(`SELECT ${['id', ...attrs].map(q).join(', ')} FROM ${q(TABLES[rel.to])}`, [], (rows) => {
+        for (const r of rows) held.records.set(indexIn(held.index, String(r.id)), r);
+      });
+      this.related.set(rel.name, held);
     }
+    const properties = new Set<string>();
+    for (const t of needs.interactions.values()) t.properties.forEach((p) => properties.add(p));
+    this.interactions = new InteractionColumns(properties);
+    this.needs = needs;
     for (const [type, t] of needs.interactions) {
-      const cols = ['id', 'contact_id', 'type', 'occurred_at', ...t.properties];
+      const cols = ['contact_id', 'type', 'occurred_at', ...t.properties];
       const params: SqlValue[] = [type];
       let sql = `SELECT ${cols.map(q).join(', ')} FROM ${q(TABLES.interaction)} WHERE type = $1`;
       if (Number.isFinite(t.horizon)) {
         sql += ' AND occurred_at >= CAST($2 AS TIMESTAMPTZ)';
         params.push(new Date(t.horizon).toISOString());
       }
-      for (const r of await this.store.all(sql, params)) {
-        const i = this.indexOf(String(r.contact_id));
-        delete r.contact_id;
-        const list = this.interactions[i];
-        if (list) list.push(r as InteractionRow);
-        else this.interactions[i] = [r as InteractionRow];
-      }
+      await this.store.each(sql, params, (rows) => {
+        for (const r of rows) this.addInteraction(r);
+      });
     }
-    this.needs = needs;
   }
 
   /** Members and schedule of segments whose membership changed outside the live path (go-live, edits, refreshes, hand-picked members). */
@@ -225,9 +231,9 @@ export class ResidentSource implements LiveSource, WriteCapture {
     const everything = this.segmentKeys.size === 0;
     for (const id of changed) {
       let bits: Uint8Array = new Uint8Array((this.ids.length >> 3) + 1);
-      for (const r of await this.store.all<{ contact_id: string }>('SELECT contact_id FROM memberships WHERE segment_id = $1', [id])) {
-        bits = set(bits, this.indexOf(r.contact_id), true);
-      }
+      await this.store.each('SELECT contact_id FROM memberships WHERE segment_id = $1', [id], (rows) => {
+        for (const r of rows) bits = set(bits, this.indexOf(String(r.contact_id)), true);
+      });
       this.members.set(id, bits);
       if (!everything) await this.reloadDues(id);
       this.segmentKeys.set(id, keys.get(id)!);
@@ -239,33 +245,63 @@ export class ResidentSource implements LiveSource, WriteCapture {
   /** The schedule of one segment (the set-based path just wrote it), or all of it. */
   private async reloadDues(segmentId?: string): Promise<void> {
     if (segmentId === undefined) {
-      this.dues = [];
+      this.dues = new DueColumns();
       this.heap.clear();
     } else {
-      for (const d of this.dues) d?.delete(segmentId);
+      this.dues.dropSegment(segmentId);
     }
-    const rows = await this.store.all<{ contact_id: string; segment_id: string; due: number }>(
+    const touched = new Set<number>();
+    await this.store.each(
       `SELECT contact_id, segment_id, epoch_ms(due_at) AS due FROM (
          SELECT contact_id, segment_id, ${LATEST_DUE} AS due_at FROM live_schedule
          ${segmentId === undefined ? '' : 'WHERE segment_id = $1'} GROUP BY contact_id, segment_id)
        WHERE due_at IS NOT NULL`,
       segmentId === undefined ? [] : [segmentId],
+      (rows) => {
+        for (const r of rows) {
+          const i = this.indexOf(String(r.contact_id));
+          this.dues.add(i, String(r.segment_id), Number(r.due));
+          touched.add(i);
+        }
+      },
     );
-    const touched = new Set<number>();
-    for (const r of rows) {
-      const i = this.indexOf(r.contact_id);
-      const d = this.dues[i] ?? (this.dues[i] = new Map());
-      d.set(r.segment_id, r.due);
-      touched.add(i);
-    }
-    for (const i of touched) this.heap.push(this.earliestOf(i), i);
+    for (const i of touched) this.heap.push(this.dues.earliest(i), i);
   }
 }
 
-function pick(row: Row, columns: readonly string[]): RecordRow {
-  const out: RecordRow = {};
-  for (const c of columns) out[c] = row[c] as RecordRow[string];
-  return out;
+/**
+ * One contact's memberships read from the bitsets, with the batch's changes on top (the
+ * bitsets change only when the batch commits). Reading all ~100 bitsets into a Set for every
+ * loaded contact cost more than the evaluations that use a few of them.
+ */
+class BitsetMembers implements MemberSet {
+  private readonly changed = new Map<string, boolean>();
+  constructor(
+    private readonly bitsets: ReadonlyMap<string, Uint8Array>,
+    private readonly i: number,
+  ) {}
+  has(segmentId: string): boolean {
+    const c = this.changed.get(segmentId);
+    if (c !== undefined) return c;
+    const bits = this.bitsets.get(segmentId);
+    return bits !== undefined && has(bits, this.i);
+  }
+  add(segmentId: string): void {
+    this.changed.set(segmentId, true);
+  }
+  delete(segmentId: string): void {
+    this.changed.set(segmentId, false);
+  }
+  *[Symbol.iterator](): Iterator<string> {
+    for (const id of new Set([...this.bitsets.keys(), ...this.changed.keys()])) if (this.has(id)) yield id;
+  }
+}
+
+/** The index of `id` in a related table's index, added if new. */
+function indexIn(index: Map<string, number>, id: string): number {
+  let i = index.get(id);
+  if (i === undefined) index.set(id, (i = index.size));
+  return i;
 }
 
 function has(bits: Uint8Array, i: number): boolean {

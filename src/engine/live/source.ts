@@ -2,16 +2,27 @@ import type { Store } from '../../store/store.js';
 import type { ContactData } from '../contact/evaluate.js';
 import { loadContactData, rowsForIds } from '../contact/load.js';
 import type { SegmentRecord } from '../segments/types.js';
+import type { PendingChange } from './contact-step.js';
 import type { LivePlan } from './dependencies.js';
+import { ensureLiveIndexes } from './indexes.js';
 import { dueContacts, earliestDue, readDues } from './schedule.js';
+
+/** The maintained segments a contact is a member of: a Set, or a view over the resident bitsets. */
+export interface MemberSet extends Iterable<string> {
+  has(segmentId: string): boolean;
+  add(segmentId: string): unknown;
+  delete(segmentId: string): unknown;
+}
 
 /** What the live path knows of one contact while it re-evaluates it. */
 export interface ContactState {
   data: ContactData;
   /** Maintained segments it is a member of (updated in place by the batch). */
-  members: Set<string>;
+  members: MemberSet;
   /** Segment → its next time boundary, epoch ms (updated in place by the batch). */
   dues: Map<string, number>;
+  /** The source's own handle on the contact (the resident state's index), if it has one. */
+  slot?: number;
 }
 
 /**
@@ -29,8 +40,8 @@ export interface LiveSource {
   earliestDue(): Promise<number>;
   /** Contacts with a boundary at or before `now`, earliest first. */
   dueContacts(now: Date, limit: number): Promise<string[]>;
-  /** The batch that changed these states committed. */
-  committed(states: ReadonlyMap<string, ContactState>): void;
+  /** The batch that changed these states (and made these membership changes) committed. */
+  committed(states: ReadonlyMap<string, ContactState>, changes: readonly PendingChange[]): void;
   /** A batch failed, or the database changed behind the source's back: re-read everything. */
   reset(): void;
 }
@@ -45,7 +56,8 @@ export class DatabaseSource implements LiveSource {
 
   constructor(private readonly store: Store) {}
 
-  async prepare(_plan: LivePlan, _segments: readonly SegmentRecord[], _now: Date, planChanged: boolean): Promise<void> {
+  async prepare(plan: LivePlan, _segments: readonly SegmentRecord[], _now: Date, planChanged: boolean): Promise<void> {
+    if (plan.order.length > 0) await ensureLiveIndexes(this.store);
     // Segment writes (go-live, edits, refreshes) reschedule: re-read the earliest instant.
     if (planChanged) this.minDue = undefined;
   }

@@ -10,7 +10,6 @@ import type { SqlRunner, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { compileNextChanges } from '../../compiler/next-change.js';
 import { dependenciesOf, dependencyOrder } from '../live/dependencies.js';
-import { ensureLiveIndexes } from '../live/indexes.js';
 import { applyMembership, changeStaticMembers } from './membership.js';
 import { dropSegmentSchedule, scheduleSegment } from '../live/schedule.js';
 import { referrers, segmentRepository as repo } from './repository.js';
@@ -188,7 +187,6 @@ export class SegmentService {
       await repo.setStatus(this.ctx.store, id, 'live', now);
       return { segmentId: id, members: s.memberCount, entered: 0, exited: 0, ms: performance.now() - started };
     }
-    await ensureLiveIndexes(this.ctx.store);
     // Re-validate: the schema or referenced segments may have changed since it was saved.
     validateDefinition(s.definition, this.ctx, all, id);
     this.checkReferencesLive(s.definition, all);

@@ -79,6 +79,15 @@ class ConnectionRunner implements SqlRunner {
     }
   }
 
+  async each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void): Promise<void> {
+    try {
+      const result = await this.conn.stream(sql, params as SqlValue[]);
+      for await (const rows of result.yieldRowObjectJs()) onRows(rows.map((r) => normalise(r as Record<string, unknown>)));
+    } catch (e) {
+      throw new SegmataError('store', `database error: ${describe(e)}`);
+    }
+  }
+
   /** Not overridden (the store's `run` and `write` take its lock, then land here). */
   private async execute(sql: string, params: readonly SqlValue[]): Promise<number> {
     try {
@@ -152,6 +161,10 @@ export class DuckDBStore extends ConnectionRunner implements Store {
 
   override async appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void> {
     return this.lock.hold(() => super.appendText(table, rows));
+  }
+
+  override async each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void): Promise<void> {
+    return this.lock.hold(() => super.each(sql, params, onRows));
   }
 
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { DueColumns, InteractionColumns, RecordColumns, ValueColumn } from './columns.js';
+
+describe('ValueColumn', () => {
+  it('gives back numbers, instants, text, booleans and nulls as they were set', () => {
+    const n = new ValueColumn();
+    n.set(0, 1.5);
+    n.set(2, null);
+    n.set(3000, -4);
+    expect([n.get(0), n.get(1), n.get(2), n.get(3000), n.get(99_999)]).toEqual([1.5, null, null, -4, null]);
+
+    const d = new ValueColumn();
+    d.set(1, new Date('2026-01-02T03:04:05.678Z'));
+    expect(d.get(1)).toEqual(new Date('2026-01-02T03:04:05.678Z'));
+    expect(d.get(0)).toBeNull();
+
+    const t = new ValueColumn();
+    t.set(5, 'AZ');
+    t.set(6, true);
+    t.set(7, undefined);
+    expect([t.get(5), t.get(6), t.get(7), t.get(4)]).toEqual(['AZ', true, null, null]);
+  });
+
+  it('keeps earlier values when a value of another kind arrives', () => {
+    const c = new ValueColumn();
+    c.set(0, 10);
+    c.set(2, 20);
+    c.set(1, 'ten');
+    expect([c.get(0), c.get(1), c.get(2)]).toEqual([10, 'ten', 20]);
+    const d = new ValueColumn();
+    d.set(0, new Date(5));
+    d.set(1, 7);
+    expect([d.get(0), d.get(1)]).toEqual([new Date(5), 7]);
+  });
+});
+
+describe('RecordColumns', () => {
+  it('holds only its attributes, and forgets deleted records', () => {
+    const r = new RecordColumns(['state', 'score']);
+    r.set(3, { id: 'c3', state: 'TX', score: 7, email: 'x@y' });
+    expect(r.row(3, 'c3')).toEqual({ id: 'c3', state: 'TX', score: 7 });
+    expect(r.row(2, 'c2')).toBeUndefined();
+    r.delete(3);
+    expect(r.row(3, 'c3')).toBeUndefined();
+    r.set(3, { state: 'CA' });
+    expect(r.row(3, 'c3')).toEqual({ id: 'c3', state: 'CA', score: null });
+  });
+});
+
+describe('InteractionColumns', () => {
+  it("chains each contact's interactions with their properties", () => {
+    const ic = new InteractionColumns(['campaign']);
+    ic.add(1, 'email_open', 100, { campaign: 'spring' });
+    ic.add(2, 'email_click', 200, {});
+    ic.add(1, 'website_visit', 300, { campaign: 'summer' });
+    const rows = ic.rows(1).sort((a, b) => a.occurred_at.getTime() - b.occurred_at.getTime());
+    expect(rows).toEqual([
+      { type: 'email_open', occurred_at: new Date(100), campaign: 'spring' },
+      { type: 'website_visit', occurred_at: new Date(300), campaign: 'summer' },
+    ]);
+    expect(ic.rows(2)).toEqual([{ type: 'email_click', occurred_at: new Date(200), campaign: null }]);
+    expect(ic.rows(0)).toEqual([]);
+    expect(ic.rows(50_000)).toEqual([]);
+  });
+});
+
+describe('DueColumns', () => {
+  it('replaces, drops by segment and reuses freed entries', () => {
+    const d = new DueColumns();
+    d.replace(0, new Map([['a', 30], ['b', 10]]));
+    d.replace(1, new Map([['a', 5]]));
+    expect(d.get(0)).toEqual(new Map([['a', 30], ['b', 10]]));
+    expect(d.earliest(0)).toBe(10);
+    d.dropSegment('b');
+    expect(d.get(0)).toEqual(new Map([['a', 30]]));
+    expect(d.get(1)).toEqual(new Map([['a', 5]]));
+    d.replace(0, new Map());
+    expect(d.earliest(0)).toBe(Infinity);
+    // Many replacements reuse the freed entries rather than growing without bound.
+    for (let k = 0; k < 10_000; k++) d.replace(2, new Map([['a', k], ['c', k + 1]]));
+    expect(d.get(2)).toEqual(new Map([['a', 9_999], ['c', 10_000]]));
+    expect(d.earliest(2)).toBe(9_999);
+    expect(d.entries).toBeLessThanOrEqual(8);
+    d.clear();
+    expect(d.get(1)).toEqual(new Map());
+  });
+});

@@ -1,0 +1,293 @@
+import type { AttrValue } from '../contact/evaluate.js';
+
+/**
+ * Columnar building blocks of the resident live state. A million contacts held as one object
+ * each (and an object per interaction, per Date, per schedule entry) make every major garbage
+ * collection walk millions of objects — seconds of pause at 1M contacts / 10M interactions.
+ * Held in typed arrays and interned values, the same state is a handful of objects, and a
+ * batch materialises plain rows only for the contacts it evaluates.
+ */
+
+/** A Float64Array that grows by doubling; unset slots read as `fill`. */
+export class GrowableFloat64 {
+  data: Float64Array;
+  constructor(private readonly fill: number, capacity = 1024) {
+    this.data = new Float64Array(capacity).fill(fill);
+  }
+  ensure(i: number): void {
+    if (i < this.data.length) return;
+    let n = this.data.length;
+    while (n <= i) n *= 2;
+    const grown = new Float64Array(n).fill(this.fill);
+    grown.set(this.data);
+    this.data = grown;
+  }
+}
+
+/** An Int32Array that grows by doubling; unset slots read as 0. */
+export class GrowableInt32 {
+  data = new Int32Array(1024);
+  ensure(i: number): void {
+    if (i < this.data.length) return;
+    let n = this.data.length;
+    while (n <= i) n *= 2;
+    const grown = new Int32Array(n);
+    grown.set(this.data);
+    this.data = grown;
+  }
+}
+
+/** Strings (interaction types, segment ids) as small integer codes; code 0 is never given. */
+class Codes {
+  private readonly codes = new Map<string, number>();
+  private readonly names: string[] = [''];
+  code(name: string): number {
+    let c = this.codes.get(name);
+    if (c === undefined) {
+      c = this.names.length;
+      this.codes.set(name, c);
+      this.names.push(name);
+    }
+    return c;
+  }
+  find(name: string): number | undefined {
+    return this.codes.get(name);
+  }
+  name(code: number): string {
+    return this.names[code]!;
+  }
+}
+
+/** Values below this many distinct strings are interned (states, industries, choices). */
+const INTERN_LIMIT = 65_536;
+
+/**
+ * One attribute's values by record index. Numbers and instants live unboxed in a Float64Array
+ * (NaN = no value); other values (text, booleans) in one array of interned primitives. A
+ * column starts numeric or temporal from its first value and falls back to the general form
+ * if a value of another kind arrives.
+ */
+export class ValueColumn {
+  private mode: 'empty' | 'number' | 'date' | 'any' = 'empty';
+  private nums = new GrowableFloat64(NaN);
+  private values: AttrValue[] = [];
+  private readonly interned = new Map<string, string>();
+
+  get(i: number): AttrValue {
+    switch (this.mode) {
+      case 'empty':
+        return null;
+      case 'number': {
+        const v = i < this.nums.data.length ? this.nums.data[i]! : NaN;
+        return Number.isNaN(v) ? null : v;
+      }
+      case 'date': {
+        const v = i < this.nums.data.length ? this.nums.data[i]! : NaN;
+        return Number.isNaN(v) ? null : new Date(v);
+      }
+      case 'any':
+        return this.values[i] ?? null;
+    }
+  }
+
+  set(i: number, value: AttrValue): void {
+    const v = value ?? null;
+    if (this.mode === 'empty') {
+      if (v === null) return;
+      this.mode = typeof v === 'number' && !Number.isNaN(v) ? 'number' : v instanceof Date ? 'date' : 'any';
+    }
+    if (this.mode === 'number' || this.mode === 'date') {
+      const fits = v === null || (this.mode === 'number' ? typeof v === 'number' && !Number.isNaN(v) : v instanceof Date);
+      if (fits) {
+        this.nums.ensure(i);
+        this.nums.data[i] = v === null ? NaN : typeof v === 'number' ? v : (v as Date).getTime();
+        return;
+      }
+      this.generalise();
+    }
+    // Filled up to i, so the array stays packed (a far write would make V8 turn it into a dictionary).
+    while (this.values.length < i) this.values.push(null);
+    if (typeof v === 'string' && this.interned.size < INTERN_LIMIT) {
+      let s = this.interned.get(v);
+      if (s === undefined) this.interned.set(v, (s = v));
+      this.values[i] = s;
+    } else {
+      this.values[i] = v;
+    }
+  }
+
+  /** Move numeric/temporal values to the general form (a value of another kind arrived). */
+  private generalise(): void {
+    const n = this.nums.data.length;
+    const values: AttrValue[] = [];
+    for (let i = 0; i < n; i++) {
+      values.push(this.get(i));
+    }
+    this.values = values;
+    this.nums = new GrowableFloat64(NaN, 1);
+    this.mode = 'any';
+  }
+}
+
+/** Records (contacts, or the accounts they relate to) as columns over record indexes. */
+export class RecordColumns {
+  private readonly exists: GrowableInt32 = new GrowableInt32();
+  private readonly columns = new Map<string, ValueColumn>();
+
+  constructor(readonly attributes: readonly string[]) {
+    for (const a of attributes) this.columns.set(a, new ValueColumn());
+  }
+
+  has(i: number): boolean {
+    return i < this.exists.data.length && this.exists.data[i] === 1;
+  }
+
+  /** Store a record's values (only the attributes this table holds). */
+  set(i: number, row: Readonly<Record<string, unknown>>): void {
+    this.exists.ensure(i);
+    this.exists.data[i] = 1;
+    for (const [a, col] of this.columns) col.set(i, row[a] as AttrValue);
+  }
+
+  delete(i: number): void {
+    if (i < this.exists.data.length) this.exists.data[i] = 0;
+  }
+
+  /** The record as a plain row (`id` plus its attributes), or undefined if there is none. */
+  row(i: number, id: string): Record<string, AttrValue> | undefined {
+    if (!this.has(i)) return undefined;
+    const out: Record<string, AttrValue> = { id };
+    for (const [a, col] of this.columns) out[a] = col.get(i);
+    return out;
+  }
+}
+
+/**
+ * Interactions of the resident types, append-only, each contact's chained newest first
+ * (head by contact index, next by entry; entry 0 means "none").
+ */
+export class InteractionColumns {
+  private readonly at = new GrowableFloat64(NaN);
+  private readonly type = new GrowableInt32();
+  private readonly next = new GrowableInt32();
+  private readonly head = new GrowableInt32();
+  private readonly types = new Codes();
+  private readonly properties = new Map<string, ValueColumn>();
+  private size = 0;
+
+  constructor(properties: Iterable<string>) {
+    for (const p of properties) this.properties.set(p, new ValueColumn());
+  }
+
+  add(contact: number, type: string, occurredAt: number, row: Readonly<Record<string, unknown>>): void {
+    const e = ++this.size;
+    const code = this.types.code(type);
+    this.at.ensure(e);
+    this.type.ensure(e);
+    this.next.ensure(e);
+    this.head.ensure(contact);
+    this.at.data[e] = occurredAt;
+    this.type.data[e] = code;
+    this.next.data[e] = this.head.data[contact]!;
+    this.head.data[contact] = e;
+    for (const [p, col] of this.properties) if (row[p] !== undefined) col.set(e, row[p] as AttrValue);
+  }
+
+  /** A contact's interactions as plain rows (type, occurred_at and the held properties). */
+  rows(contact: number): { type: string; occurred_at: Date; [property: string]: AttrValue }[] {
+    const out: { type: string; occurred_at: Date; [property: string]: AttrValue }[] = [];
+    if (contact >= this.head.data.length) return out;
+    for (let e = this.head.data[contact]!; e !== 0; e = this.next.data[e]!) {
+      const row: { type: string; occurred_at: Date; [property: string]: AttrValue } = { type: this.types.name(this.type.data[e]!), occurred_at: new Date(this.at.data[e]!) };
+      for (const [p, col] of this.properties) row[p] = col.get(e);
+      out.push(row);
+    }
+    return out;
+  }
+}
+
+/**
+ * The schedule: per contact, (segment, instant) entries chained in flat arrays with a free
+ * list, so a million contacts' boundaries are no million Maps.
+ */
+export class DueColumns {
+  private readonly segment = new GrowableInt32();
+  private readonly ms = new GrowableFloat64(NaN);
+  private readonly next = new GrowableInt32();
+  private readonly head = new GrowableInt32();
+  private readonly segments = new Codes();
+  private free = 0;
+  private size = 0;
+
+  /** Entries ever allocated (freed ones are reused): what the schedule holds at its largest. */
+  get entries(): number {
+    return this.size;
+  }
+
+  get(contact: number): Map<string, number> {
+    const out = new Map<string, number>();
+    if (contact >= this.head.data.length) return out;
+    for (let e = this.head.data[contact]!; e !== 0; e = this.next.data[e]!) out.set(this.segments.name(this.segment.data[e]!), this.ms.data[e]!);
+    return out;
+  }
+
+  earliest(contact: number): number {
+    let min = Infinity;
+    if (contact >= this.head.data.length) return min;
+    for (let e = this.head.data[contact]!; e !== 0; e = this.next.data[e]!) if (this.ms.data[e]! < min) min = this.ms.data[e]!;
+    return min;
+  }
+
+  /** Replace a contact's entries. */
+  replace(contact: number, dues: ReadonlyMap<string, number>): void {
+    this.release(contact, () => true);
+    for (const [s, ms] of dues) this.add(contact, s, ms);
+  }
+
+  add(contact: number, segmentId: string, ms: number): void {
+    const code = this.segments.code(segmentId);
+    let e = this.free;
+    if (e !== 0) this.free = this.next.data[e]!;
+    else {
+      e = ++this.size;
+      this.segment.ensure(e);
+      this.ms.ensure(e);
+      this.next.ensure(e);
+    }
+    this.head.ensure(contact);
+    this.segment.data[e] = code;
+    this.ms.data[e] = ms;
+    this.next.data[e] = this.head.data[contact]!;
+    this.head.data[contact] = e;
+  }
+
+  /** Drop one segment's entries of every contact. */
+  dropSegment(segmentId: string): void {
+    const code = this.segments.find(segmentId);
+    if (code === undefined) return;
+    for (let c = 0; c < this.head.data.length; c++) if (this.head.data[c] !== 0) this.release(c, (e) => this.segment.data[e] === code);
+  }
+
+  clear(): void {
+    this.head.data.fill(0);
+    this.free = 0;
+    this.size = 0;
+  }
+
+  /** Unlink a contact's entries that `drop` selects onto the free list. */
+  private release(contact: number, drop: (entry: number) => boolean): void {
+    if (contact >= this.head.data.length) return;
+    let prev = 0;
+    let e = this.head.data[contact]!;
+    while (e !== 0) {
+      const next = this.next.data[e]!;
+      if (drop(e)) {
+        if (prev === 0) this.head.data[contact] = next;
+        else this.next.data[prev] = next;
+        this.next.data[e] = this.free;
+        this.free = e;
+      } else prev = e;
+      e = next;
+    }
+  }
+}
