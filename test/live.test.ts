@@ -788,6 +788,25 @@ describe('live segments (examples)', () => {
     expect(await members('picked')).toEqual([]);
   });
 
+  it('a long-running process follows hand-picked members changed within the same instant, and the segments built on them', async () => {
+    // The resident state caches members per segment; a same-millisecond change must still reach it.
+    await h.close();
+    h = await LiveHarness.open(join(dir.dir, 'resident.duckdb'), NOW, true);
+    await h.engine.upsertRecords('contacts', [{ id: 'c1' }, { id: 'c2' }]);
+    await h.engine.segments.create({ id: 'picked', name: 'picked', type: 'static', members: ['c1', 'c2'] });
+    await live({ id: 'built', name: 'built', type: 'compound', query: { blocks: [{ kind: 'segment', segment: 'picked' }] } });
+    await processPending();
+    await h.engine.segments.changeMembers('picked', ['c1'], 'remove');
+    await processPending();
+    await h.engine.deleteRecords('contacts', ['c1', 'c2']);
+    await processPending();
+    expect(await members('picked')).toEqual([]);
+    expect(await members('built')).toEqual([]);
+    // Each contact left each segment once.
+    expect((await changes('picked')).map((c) => `${c.contact} ${c.change}`)).toEqual(['c1 entered', 'c2 entered', 'c1 exited', 'c2 exited']);
+    expect((await changes('built')).map((c) => `${c.contact} ${c.change}`).sort()).toEqual(['c1 entered', 'c1 exited', 'c2 entered', 'c2 exited']);
+  });
+
   it('subscribe() receives each batch of changes until unsubscribed', async () => {
     await live(OPENERS);
     const received: { segmentId: string; contactId: string; change: string; at: string; cause: string }[] = [];

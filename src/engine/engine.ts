@@ -53,7 +53,13 @@ export class Engine {
     readonly clock: Clock,
     resident: boolean,
   ) {
-    this.segments = new SegmentService({ store, registry: () => this.reg, clock, sync: () => this.live.sync() });
+    this.segments = new SegmentService({
+      store,
+      registry: () => this.reg,
+      clock,
+      sync: () => this.live.sync(),
+      membershipWritten: (id) => this.capture?.membershipWritten(id),
+    });
     this.live = new LiveProcessor(store, () => this.reg, clock, (ids, at) => this.segments.reevaluate(ids, at, 'data_change'));
     if (resident) {
       this.capture = new ResidentSource(store, () => this.reg);

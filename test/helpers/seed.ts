@@ -96,6 +96,8 @@ export async function runMemberSource(engine: Engine, source: { sql: string; par
 
 /** Current stored members of a segment, sorted. */
 export async function storedMembers(engine: Engine, segmentId: string): Promise<string[]> {
+  // As every reader through the engine does: deferred live changes reach the table first.
+  await engine.live.sync();
   const rows = await engine.store.all<{ contact_id: string }>(
     'SELECT contact_id FROM memberships WHERE segment_id = $1 ORDER BY contact_id',
     [segmentId],

@@ -134,8 +134,18 @@ export class RecordColumns {
   private readonly exists: GrowableInt32 = new GrowableInt32();
   private readonly columns = new Map<string, ValueColumn>();
 
-  constructor(readonly attributes: readonly string[]) {
+  constructor(attributes: Iterable<string>) {
     for (const a of attributes) this.columns.set(a, new ValueColumn());
+  }
+
+  /** Start holding more attributes (empty until `fill` gives their values). */
+  addAttributes(attributes: Iterable<string>): void {
+    for (const a of attributes) if (!this.columns.has(a)) this.columns.set(a, new ValueColumn());
+  }
+
+  /** Set only the given attributes of a record already held (a later load of new attributes). */
+  fill(i: number, row: Readonly<Record<string, unknown>>, attributes: Iterable<string>): void {
+    for (const a of attributes) this.columns.get(a)?.set(i, row[a] as AttrValue);
   }
 
   has(i: number): boolean {
@@ -176,7 +186,12 @@ export class InteractionColumns {
   private size = 0;
 
   constructor(properties: Iterable<string>) {
-    for (const p of properties) this.properties.set(p, new ValueColumn());
+    this.addProperties(properties);
+  }
+
+  /** Hold more properties from now on (the interactions added next carry them). */
+  addProperties(properties: Iterable<string>): void {
+    for (const p of properties) if (!this.properties.has(p)) this.properties.set(p, new ValueColumn());
   }
 
   add(contact: number, type: string, occurredAt: number, row: Readonly<Record<string, unknown>>): void {

@@ -1,7 +1,7 @@
 import { RELATIONS, TABLES } from '../../schema/defaults.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { RecordKind } from '../../schema/types.js';
-import type { Row, SqlValue, Store } from '../../store/store.js';
+import type { Row, SqlRunner, SqlValue, Store } from '../../store/store.js';
 import type { ContactData, InteractionRow, RecordRow } from '../contact/evaluate.js';
 import type { WriteCapture } from '../import/import-staged.js';
 import type { SegmentRecord } from '../segments/types.js';
@@ -65,7 +65,10 @@ export class ResidentSource implements LiveSource, WriteCapture {
       // Windows reach back from the earliest instant still to be evaluated: a boundary that
       // passed while the process was down is evaluated at its own instant.
       const from = Math.min(now.getTime(), await earliestDue(this.store));
-      await this.build(needsOf(queries, this.registry(), from));
+      const want = needsOf(queries, this.registry(), from);
+      const more = this.needs && missing(this.needs, want);
+      // In one transaction: a consistent snapshot, and no write slips by uncaptured meanwhile.
+      await this.store.transaction((tx) => (more ? this.extend(tx, more) : this.build(tx, want)));
     }
     await this.refreshSegments(plan, segments);
   }
@@ -74,15 +77,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
     const out = new Map<string, ContactState>();
     for (const id of ids) {
       const i = this.indexOf(id);
-      const contact = this.contacts.row(i, id);
-      const related: Record<string, RecordRow | undefined> = {};
-      for (const rel of CONTACT_RELATIONS) {
-        const ref = contact?.[rel.via];
-        const held = this.related.get(rel.name);
-        const r = typeof ref === 'string' ? held?.index.get(ref) : undefined;
-        related[rel.name] = r === undefined ? undefined : held!.records.row(r, ref as string);
-      }
-      const data: ContactData = { contact, related, interactions: this.interactions.rows(i) as InteractionRow[] };
+      const data = new HeldContact(this.contacts, this.related, this.interactions, i, id);
       out.set(id, { data, members: new BitsetMembers(this.members, i), dues: this.dues.get(i), slot: i });
     }
     return out;
@@ -161,6 +156,11 @@ export class ResidentSource implements LiveSource, WriteCapture {
     this.reset();
   }
 
+  /** A segment's members were written set-based: read them (and its schedule) again. */
+  membershipWritten(segmentId: string): void {
+    this.segmentKeys.delete(segmentId);
+  }
+
   private indexOf(id: string): number {
     let i = this.index.get(id);
     if (i === undefined) {
@@ -180,15 +180,15 @@ export class ResidentSource implements LiveSource, WriteCapture {
   }
 
   /** Load everything `needs` names, set-based: one streamed query per table. */
-  private async build(needs: Needs): Promise<void> {
-    const q = this.store.dialect.ident;
+  private async build(db: SqlRunner, needs: Needs): Promise<void> {
+    const q = db.dialect.ident;
     this.needs = undefined;
     this.members = new Map();
     this.segmentKeys.clear();
     this.dues = new DueColumns();
     this.heap.clear();
     this.contacts = new RecordColumns([...needs.contact]);
-    await this.store.each(`SELECT ${['id', ...needs.contact].map(q).join(', ')} FROM ${q(TABLES.contact)}`, [], (rows) => {
+    await db.each(`SELECT ${['id', ...needs.contact].map(q).join(', ')} FROM ${q(TABLES.contact)}`, [], (rows) => {
       for (const r of rows) this.contacts.set(this.indexOf(String(r.id)), r);
     });
     this.related = new Map();
@@ -196,7 +196,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
       const attrs = needs.related.get(rel.name);
       if (!attrs) continue;
       const held = { index: new Map<string, number>(), records: new RecordColumns([...attrs]) };
-      await this.store.each(`SELECT ${['id', ...attrs].map(q).join(', ')} FROM ${q(TABLES[rel.to])}`, [], (rows) => {
+      await db.each(`SELECT ${['id', ...attrs].map(q).join(', ')} FROM ${q(TABLES[rel.to])}`, [], (rows) => {
         for (const r of rows) held.records.set(indexIn(held.index, String(r.id)), r);
       });
       this.related.set(rel.name, held);
@@ -205,18 +205,71 @@ export class ResidentSource implements LiveSource, WriteCapture {
     for (const t of needs.interactions.values()) t.properties.forEach((p) => properties.add(p));
     this.interactions = new InteractionColumns(properties);
     this.needs = needs;
-    for (const [type, t] of needs.interactions) {
-      const cols = ['contact_id', 'type', 'occurred_at', ...t.properties];
-      const params: SqlValue[] = [type];
-      let sql = `SELECT ${cols.map(q).join(', ')} FROM ${q(TABLES.interaction)} WHERE type = $1`;
-      if (Number.isFinite(t.horizon)) {
-        sql += ' AND occurred_at >= CAST($2 AS TIMESTAMPTZ)';
-        params.push(new Date(t.horizon).toISOString());
-      }
-      await this.store.each(sql, params, (rows) => {
-        for (const r of rows) this.addInteraction(r);
-      });
+    for (const [type, t] of needs.interactions) await this.loadInteractions(db, type, t);
+  }
+
+  /** The stored interactions of one type within its horizon (the type is already in `needs`). */
+  private async loadInteractions(db: SqlRunner, type: string, t: { properties: Set<string>; horizon: number }): Promise<void> {
+    const q = db.dialect.ident;
+    const cols = ['contact_id', 'type', 'occurred_at', ...t.properties];
+    const params: SqlValue[] = [type];
+    let sql = `SELECT ${cols.map(q).join(', ')} FROM ${q(TABLES.interaction)} WHERE type = $1`;
+    if (Number.isFinite(t.horizon)) {
+      sql += ' AND occurred_at >= CAST($2 AS TIMESTAMPTZ)';
+      params.push(new Date(t.horizon).toISOString());
     }
+    await db.each(sql, params, (rows) => {
+      for (const r of rows) this.addInteraction(r);
+    });
+  }
+
+  /**
+   * Load only what newly live segments read beyond what is held: new attributes, new
+   * relations' attributes, new interaction types. One streamed query each; what is held stays.
+   */
+  private async extend(db: SqlRunner, more: Needs): Promise<void> {
+    const q = db.dialect.ident;
+    const needs = this.needs!;
+    this.needs = undefined; // a failure below leaves the state to be built again
+    if (more.contact.size > 0) {
+      this.contacts.addAttributes(more.contact);
+      await db.each(`SELECT ${['id', ...more.contact].map(q).join(', ')} FROM ${q(TABLES.contact)}`, [], (rows) => {
+        for (const r of rows) {
+          const i = this.index.get(String(r.id));
+          if (i !== undefined && this.contacts.has(i)) this.contacts.fill(i, r, more.contact);
+        }
+      });
+      more.contact.forEach((a) => needs.contact.add(a));
+    }
+    for (const rel of CONTACT_RELATIONS) {
+      const attrs = more.related.get(rel.name);
+      if (!attrs) continue;
+      let held = this.related.get(rel.name);
+      if (!held) this.related.set(rel.name, (held = { index: new Map(), records: new RecordColumns([]) }));
+      const records = held.records;
+      const index = held.index;
+      records.addAttributes(attrs);
+      const fresh = !needs.related.has(rel.name);
+      await db.each(`SELECT ${['id', ...attrs].map(q).join(', ')} FROM ${q(TABLES[rel.to])}`, [], (rows) => {
+        for (const r of rows) {
+          const id = String(r.id);
+          if (fresh) records.set(indexIn(index, id), r);
+          else {
+            const i = index.get(id);
+            if (i !== undefined && records.has(i)) records.fill(i, r, attrs);
+          }
+        }
+      });
+      const set = needs.related.get(rel.name) ?? new Set<string>();
+      attrs.forEach((a) => set.add(a));
+      needs.related.set(rel.name, set);
+    }
+    for (const [type, t] of more.interactions) {
+      this.interactions.addProperties(t.properties);
+      needs.interactions.set(type, t);
+    }
+    this.needs = needs;
+    for (const [type, t] of more.interactions) await this.loadInteractions(db, type, t);
   }
 
   /** Members and schedule of segments whose membership changed outside the live path (go-live, edits, refreshes, hand-picked members). */
@@ -270,6 +323,49 @@ export class ResidentSource implements LiveSource, WriteCapture {
 }
 
 /**
+ * One contact's data, made into rows only when an evaluation reads it: a time step of one
+ * behavioral segment reads the interactions, not the account; 100,000 contacts leaving a
+ * window at once should not each build what is never read.
+ */
+class HeldContact implements ContactData {
+  private row: RecordRow | undefined | null = null;
+  private relatedRows: Record<string, RecordRow | undefined> | undefined;
+  private rows: InteractionRow[] | undefined;
+
+  constructor(
+    private readonly contacts: RecordColumns,
+    private readonly held: ReadonlyMap<string, { index: Map<string, number>; records: RecordColumns }>,
+    private readonly interactionColumns: InteractionColumns,
+    private readonly i: number,
+    private readonly id: string,
+  ) {}
+
+  get contact(): RecordRow | undefined {
+    if (this.row === null) this.row = this.contacts.row(this.i, this.id);
+    return this.row;
+  }
+
+  get related(): Record<string, RecordRow | undefined> {
+    if (!this.relatedRows) {
+      const related: Record<string, RecordRow | undefined> = {};
+      for (const rel of CONTACT_RELATIONS) {
+        const ref = this.contact?.[rel.via];
+        const held = this.held.get(rel.name);
+        const r = typeof ref === 'string' ? held?.index.get(ref) : undefined;
+        related[rel.name] = r === undefined ? undefined : held!.records.row(r, ref as string);
+      }
+      this.relatedRows = related;
+    }
+    return this.relatedRows;
+  }
+
+  get interactions(): InteractionRow[] {
+    this.rows ??= this.interactionColumns.rows(this.i) as InteractionRow[];
+    return this.rows;
+  }
+}
+
+/**
  * One contact's memberships read from the bitsets, with the batch's changes on top (the
  * bitsets change only when the batch commits). Reading all ~100 bitsets into a Set for every
  * loaded contact cost more than the evaluations that use a few of them.
@@ -295,6 +391,25 @@ class BitsetMembers implements MemberSet {
   *[Symbol.iterator](): Iterator<string> {
     for (const id of new Set([...this.bitsets.keys(), ...this.changed.keys()])) if (this.has(id)) yield id;
   }
+}
+
+/**
+ * What `want` reads beyond `have`, when holding it only takes loading more: new attributes and
+ * new interaction types. Undefined when a held type must reach further back or carry more
+ * properties — its interactions are then loaded again with everything else.
+ */
+function missing(have: Needs, want: Needs): Needs | undefined {
+  const more: Needs = { contact: new Set([...want.contact].filter((a) => !have.contact.has(a))), related: new Map(), interactions: new Map() };
+  for (const [rel, attrs] of want.related) {
+    const extra = [...attrs].filter((a) => !have.related.get(rel)?.has(a));
+    if (extra.length > 0) more.related.set(rel, new Set(extra));
+  }
+  for (const [type, t] of want.interactions) {
+    const h = have.interactions.get(type);
+    if (!h) more.interactions.set(type, t);
+    else if (h.horizon > t.horizon || [...t.properties].some((p) => !h.properties.has(p))) return undefined;
+  }
+  return more;
 }
 
 /** The index of `id` in a related table's index, added if new. */

@@ -21,6 +21,12 @@ export interface SegmentContext {
   clock: Clock;
   /** Bring stored memberships up to date (the live path may defer them); before every read. */
   sync?: () => Promise<void>;
+  /**
+   * A segment's stored membership was written set-based (evaluation, hand-picked members):
+   * whoever holds members in memory (the resident live state) reads them again. Timestamps
+   * cannot tell: two writes may fall within the same millisecond.
+   */
+  membershipWritten?: (segmentId: string) => void;
 }
 
 /** Is this segment's membership maintained (and so read as stored members by others)? */
@@ -112,6 +118,7 @@ export class SegmentService {
       if (def.type === 'static' && members && members.length > 0) {
         await checkContactsExist(tx, members);
         await changeStaticMembers(tx, def.id, members, 'add', now);
+        this.ctx.membershipWritten?.(def.id);
       }
     });
     return this.get(def.id);
@@ -158,6 +165,7 @@ export class SegmentService {
   private async evaluateInto(tx: SqlRunner, all: SegmentRecord[], def: SegmentDefinition, now: Date, cause: ChangeCause) {
     const ctx = compileContext(this.ctx, all, now);
     const diff = await applyMembership(tx, def.id, compileSegment(def.query!, ctx), now, cause);
+    this.ctx.membershipWritten?.(def.id);
     // The live path wakes each contact at its next time boundary; seed those set-based.
     if (dependenciesOf(def.query).timeDependent) await scheduleSegment(tx, def.id, compileNextChanges(def.query!, ctx));
     else await dropSegmentSchedule(tx, def.id);
@@ -316,6 +324,7 @@ export class SegmentService {
     return this.ctx.store.transaction(async (tx) => {
       if (mode === 'add') await checkContactsExist(tx, unique);
       const n = await changeStaticMembers(tx, id, unique, mode, now);
+      this.ctx.membershipWritten?.(id);
       await this.cascade(tx, all, id, now);
       return n;
     });
