@@ -5,6 +5,10 @@ export type SqlValue = string | number | boolean | null;
 
 export type Row = Record<string, unknown>;
 
+/** How `append` writes a column: text, a BIGINT, or an instant given as epoch milliseconds. */
+export type AppendColumn = 'text' | 'bigint' | 'instant';
+export type AppendValue = string | number | null;
+
 /** What every statement runner offers: a store, or a transaction on it. */
 export interface SqlRunner {
   readonly dialect: Dialect;
@@ -13,11 +17,11 @@ export interface SqlRunner {
   /** Run an INSERT, UPDATE, DELETE or MERGE; resolves to how many rows it changed. */
   write(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /**
-   * Append rows of text to a temporary table of VARCHAR columns (created by the caller) with
-   * the engine's bulk appender, inside the running transaction if any: thousands of rows cost
-   * what one statement does, where multi-row INSERTs cost a statement per few hundred.
+   * Append rows to a table with the engine's bulk appender, inside the running transaction if
+   * any: thousands of rows cost what one statement does, where multi-row INSERTs cost a
+   * statement per few hundred. Each row gives every column of the table, in table order.
    */
-  appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void>;
+  append(table: string, columns: readonly AppendColumn[], rows: readonly (readonly AppendValue[])[]): Promise<void>;
   /**
    * Run a query and hand its rows over a chunk at a time: a large read (the live path's
    * resident state) never holds every row as an object at once.

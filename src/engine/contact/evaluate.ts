@@ -24,6 +24,13 @@ export interface ContactData {
   /** Related records by relation name (`account`); undefined when the reference dangles. */
   related: Record<string, RecordRow | undefined>;
   interactions: InteractionRow[];
+  /** The interactions of one type, when the holder can give them without the others (the resident state). */
+  ofType?(type: string): readonly InteractionRow[];
+}
+
+/** The interactions a behavioral block of `type` reads. */
+export function interactionsOf(data: ContactData, type: string): readonly InteractionRow[] {
+  return data.ofType ? data.ofType(type) : data.interactions;
 }
 
 export interface EvaluationEnv {
@@ -190,7 +197,7 @@ export class ContactEvaluator {
     const now = this.env.now.getTime();
     const [lo, hi] = this.windowBounds(b.window, now);
     let n = 0;
-    for (const i of data.interactions) {
+    for (const i of interactionsOf(data, b.interaction)) {
       if (i.type !== b.interaction) continue;
       const t = i.occurred_at.getTime();
       if (t > now || !(lo.exclusive ? t > lo.ms : t >= lo.ms) || t > hi) continue;

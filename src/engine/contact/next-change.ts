@@ -5,7 +5,7 @@ import { isTimeDependentComparison, isTimeDependentCondition, monthChangeAt } fr
 import { SegmataError } from '../../errors.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { RecordKind } from '../../schema/types.js';
-import { ContactEvaluator, type AttrValue, type ContactData, type RecordRow } from './evaluate.js';
+import { ContactEvaluator, interactionsOf, type AttrValue, type ContactData, type RecordRow } from './evaluate.js';
 
 /**
  * The next instant after `now` at which a contact's verdict for a query can change with no
@@ -130,7 +130,7 @@ class CandidateFinder {
     const lastMs = w && 'last' in w ? durationMs(w.last) : undefined;
     const range = w && 'from' in w ? [parseInstant(w.from)!, parseInstant(w.to)!] : undefined;
     const timedWhere = b.where !== undefined && isTimeDependentCondition(b.where);
-    for (const i of this.data.interactions) {
+    for (const i of interactionsOf(this.data, b.interaction)) {
       if (i.type !== b.interaction) continue;
       if (b.where) {
         // A filter that flips with time makes every interaction of the type a candidate.

@@ -59,6 +59,8 @@ describe('InteractionColumns', () => {
       { type: 'website_visit', occurred_at: new Date(300), campaign: 'summer' },
     ]);
     expect(ic.rows(2)).toEqual([{ type: 'email_click', occurred_at: new Date(200), campaign: null }]);
+    expect(ic.rows(1, 'website_visit')).toEqual([{ type: 'website_visit', occurred_at: new Date(300), campaign: 'summer' }]);
+    expect(ic.rows(1, 'form_submit')).toEqual([]);
     expect(ic.rows(0)).toEqual([]);
     expect(ic.rows(50_000)).toEqual([]);
   });

@@ -208,11 +208,14 @@ export class InteractionColumns {
     for (const [p, col] of this.properties) if (row[p] !== undefined) col.set(e, row[p] as AttrValue);
   }
 
-  /** A contact's interactions as plain rows (type, occurred_at and the held properties). */
-  rows(contact: number): { type: string; occurred_at: Date; [property: string]: AttrValue }[] {
+  /** A contact's interactions (of one type, if given) as plain rows: type, occurred_at and the held properties. */
+  rows(contact: number, type?: string): { type: string; occurred_at: Date; [property: string]: AttrValue }[] {
     const out: { type: string; occurred_at: Date; [property: string]: AttrValue }[] = [];
     if (contact >= this.head.data.length) return out;
+    const only = type === undefined ? 0 : this.types.find(type);
+    if (only === undefined) return out;
     for (let e = this.head.data[contact]!; e !== 0; e = this.next.data[e]!) {
+      if (only !== 0 && this.type.data[e] !== only) continue;
       const row: { type: string; occurred_at: Date; [property: string]: AttrValue } = { type: this.types.name(this.type.data[e]!), occurred_at: new Date(this.at.data[e]!) };
       for (const [p, col] of this.properties) row[p] = col.get(e);
       out.push(row);

@@ -1,7 +1,7 @@
 import type { SqlRunner } from '../../store/store.js';
 import type { PendingChange } from './contact-step.js';
+import { SEQUENCE_BLOCK } from '../../store/migrations.js';
 import { deleteByIds } from './persist.js';
-import { fromEpochMs } from './schedule.js';
 
 /**
  * The change log (membership_changes) is the record of every entry and exit; the memberships
@@ -10,21 +10,32 @@ import { fromEpochMs } from './schedule.js';
  * set-based pass per second instead of deletes per batch), and every reader applies first.
  */
 
-const STAGE = '_log_stage';
+/**
+ * Take `n` consecutive values of a block sequence (migration 4): ⌈n / SEQUENCE_BLOCK⌉ calls,
+ * each handing out a block. The connection is the database's only user, so successive blocks
+ * are adjacent and [first, first + n) is ours.
+ */
+export async function takeSequence(tx: SqlRunner, sequence: string, n: number): Promise<number> {
+  const calls = Math.ceil(n / SEQUENCE_BLOCK);
+  const [row] = await tx.all<{ first: number; last: number }>(`SELECT min(s) AS first, max(s) AS last FROM (SELECT nextval('${sequence}') AS s FROM range(${calls}))`);
+  const first = Number(row!.first);
+  // Adjacent blocks are what makes the range ours; say so loudly if that ever stops holding.
+  if (Number(row!.last) - first !== (calls - 1) * SEQUENCE_BLOCK) throw new Error(`sequence ${sequence} handed out non-adjacent blocks`);
+  return first;
+}
 
-/** The staging table `appendChanges` fills (temporary: once per connection, before any batch). */
-export const CHANGE_STAGE_DDL = `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (segment_id VARCHAR, contact_id VARCHAR, change VARCHAR, changed_at VARCHAR, cause VARCHAR, n VARCHAR)`;
-
-/** Append changes to the log with the bulk appender: one INSERT however many there are. */
+/**
+ * Append changes to the log with the bulk appender, in the order they were made (their seq
+ * follows it): no staging table, no INSERT … SELECT.
+ */
 export async function appendChanges(tx: SqlRunner, changes: readonly PendingChange[], recordedAt: Date): Promise<void> {
   if (changes.length === 0) return;
-  await tx.run(`DELETE FROM ${STAGE}`);
-  // `n` keeps the order the changes were made in (the log's seq follows it).
-  await tx.appendText(STAGE, changes.map((c, i) => [c.segmentId, c.contactId, c.change, String(c.at.getTime()), c.cause, String(i)]));
-  await tx.run(
-    `INSERT INTO membership_changes (segment_id, contact_id, change, changed_at, cause, recorded_at)
-     SELECT segment_id, contact_id, change, ${fromEpochMs('changed_at')}, cause, CAST($1 AS TIMESTAMPTZ) FROM ${STAGE} ORDER BY CAST(n AS INTEGER)`,
-    [recordedAt.toISOString()],
+  const first = await takeSequence(tx, 'membership_change_block_seq', changes.length);
+  const recorded = recordedAt.getTime();
+  await tx.append(
+    'membership_changes',
+    ['bigint', 'text', 'text', 'text', 'instant', 'text', 'instant'],
+    changes.map((c, i) => [first + i, c.segmentId, c.contactId, c.change, c.at.getTime(), c.cause, recorded]),
   );
 }
 

@@ -7,8 +7,8 @@ import { segmentRepository } from '../segments/repository.js';
 import type { SegmentRecord } from '../segments/types.js';
 import { evaluateContactAt, type PendingChange } from './contact-step.js';
 import { affectedBy, livePlan, reachedBy, type LivePlan } from './dependencies.js';
-import { CHANGE_STAGE_DDL, appendChanges, applyMembershipLog } from './log.js';
-import { ALL_SEGMENTS, DUE_STAGE_DDL, appendDues, compactSchedule, type DueRow } from './schedule.js';
+import { appendChanges, applyMembershipLog } from './log.js';
+import { ALL_SEGMENTS, appendDues, compactSchedule, type DueRow } from './schedule.js';
 import { DatabaseSource, type ContactState, type LiveSource } from './source.js';
 
 /** Contacts per micro-batch of data changes: one set-based load and one transaction each. */
@@ -104,16 +104,9 @@ export class LiveProcessor {
     }
   }
 
-  private stagesReady = false;
-
   private async drain(): Promise<ProcessResult> {
     const total: ProcessResult = { contacts: 0, changes: 0 };
     const now = this.clock();
-    if (!this.stagesReady) {
-      await this.store.run(CHANGE_STAGE_DDL);
-      await this.store.run(DUE_STAGE_DDL);
-      this.stagesReady = true;
-    }
     let checkedBulk = false;
     let current: { segments: SegmentRecord[]; plan: LivePlan; changed: boolean } | undefined;
     for (;;) {
@@ -218,7 +211,7 @@ export class LiveProcessor {
         const at = new Date(t);
         const all = dues.get(ALL_SEGMENTS) === t;
         const step = evaluateContactAt(plan, registry, id, data, members, at, all ? plan.timeDependent : dueAt(plan, dues, t), 'time');
-        for (const [s, ms] of [...dues]) if (ms === t) dues.delete(s);
+        for (const [s, ms] of dues) if (ms === t) dues.delete(s);
         changes.push(...step.changes);
         reschedule(registry, timeDependent, data, dues, step.evaluated, at);
       }

@@ -331,6 +331,7 @@ class HeldContact implements ContactData {
   private row: RecordRow | undefined | null = null;
   private relatedRows: Record<string, RecordRow | undefined> | undefined;
   private rows: InteractionRow[] | undefined;
+  private byType: Map<string, InteractionRow[]> | undefined;
 
   constructor(
     private readonly contacts: RecordColumns,
@@ -363,6 +364,14 @@ class HeldContact implements ContactData {
     this.rows ??= this.interactionColumns.rows(this.i) as InteractionRow[];
     return this.rows;
   }
+
+  ofType(type: string): readonly InteractionRow[] {
+    if (this.rows) return this.rows;
+    this.byType ??= new Map();
+    let rows = this.byType.get(type);
+    if (!rows) this.byType.set(type, (rows = this.interactionColumns.rows(this.i, type) as InteractionRow[]));
+    return rows;
+  }
 }
 
 /**
@@ -371,25 +380,25 @@ class HeldContact implements ContactData {
  * loaded contact cost more than the evaluations that use a few of them.
  */
 class BitsetMembers implements MemberSet {
-  private readonly changed = new Map<string, boolean>();
+  private changed: Map<string, boolean> | undefined;
   constructor(
     private readonly bitsets: ReadonlyMap<string, Uint8Array>,
     private readonly i: number,
   ) {}
   has(segmentId: string): boolean {
-    const c = this.changed.get(segmentId);
+    const c = this.changed?.get(segmentId);
     if (c !== undefined) return c;
     const bits = this.bitsets.get(segmentId);
     return bits !== undefined && has(bits, this.i);
   }
   add(segmentId: string): void {
-    this.changed.set(segmentId, true);
+    (this.changed ??= new Map()).set(segmentId, true);
   }
   delete(segmentId: string): void {
-    this.changed.set(segmentId, false);
+    (this.changed ??= new Map()).set(segmentId, false);
   }
   *[Symbol.iterator](): Iterator<string> {
-    for (const id of new Set([...this.bitsets.keys(), ...this.changed.keys()])) if (this.has(id)) yield id;
+    for (const id of new Set([...this.bitsets.keys(), ...(this.changed?.keys() ?? [])])) if (this.has(id)) yield id;
   }
 }
 

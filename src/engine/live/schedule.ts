@@ -1,6 +1,7 @@
 import type { CompiledQuery } from '../../compiler/compile.js';
 import type { SqlRunner } from '../../store/store.js';
 import { rowsForIds } from '../contact/load.js';
+import { takeSequence } from './log.js';
 
 /**
  * The time schedule: for each (contact, time-dependent live segment) the next instant its
@@ -20,23 +21,13 @@ export interface DueRow {
   due: number | null;
 }
 
-/** SQL turning a VARCHAR column of epoch milliseconds into a TIMESTAMPTZ (the session is UTC). */
-export const fromEpochMs = (column: string): string => `CAST(epoch_ms(CAST(${column} AS BIGINT)) AS TIMESTAMPTZ)`;
-
 /** A pair's current instant, in a query grouped by (contact_id, segment_id). */
 export const LATEST_DUE = 'arg_max_null(due_at, seq)';
-const STAGE = '_due_stage';
-
-/** The staging table `appendDues` fills (temporary: once per connection, before any batch). */
-export const DUE_STAGE_DDL = `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (contact_id VARCHAR, segment_id VARCHAR, due_at VARCHAR)`;
-
-/** Append new current instants (one INSERT through the bulk appender). */
+/** Append new current instants (the bulk appender: no staging table, no INSERT … SELECT). */
 export async function appendDues(tx: SqlRunner, rows: readonly DueRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await tx.run(`DELETE FROM ${STAGE}`);
-  // Instants travel as epoch ms (cheaper to write than ISO text, exact under the UTC session).
-  await tx.appendText(STAGE, rows.map((r) => [r.contactId, r.segmentId, r.due === null ? null : String(r.due)]));
-  await tx.run(`INSERT INTO live_schedule (contact_id, segment_id, due_at) SELECT contact_id, segment_id, ${fromEpochMs('due_at')} FROM ${STAGE}`);
+  const first = await takeSequence(tx, 'live_schedule_block_seq', rows.length);
+  await tx.append('live_schedule', ['bigint', 'text', 'text', 'instant'], rows.map((r, i) => [first + i, r.contactId, r.segmentId, r.due]));
 }
 
 /** The current instants of `ids`. */

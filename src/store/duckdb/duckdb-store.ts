@@ -1,8 +1,8 @@
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBTimestampTZValue } from '@duckdb/node-api';
 import { duckdbDialect } from '../../compiler/dialects/duckdb/dialect.js';
 import { SegmataError } from '../../errors.js';
 import { MIGRATIONS, migrate } from '../migrations.js';
-import type { RecordStageOptions, Row, SqlRunner, SqlValue, StageOptions, StagedFile, Store } from '../store.js';
+import type { AppendColumn, AppendValue, RecordStageOptions, Row, SqlRunner, SqlValue, StageOptions, StagedFile, Store } from '../store.js';
 import { stageFile, stageRecords } from './stage.js';
 
 /** DuckDB's buffer pool size, which bounds most of the process's memory. */
@@ -58,15 +58,27 @@ class ConnectionRunner implements SqlRunner {
     return this.execute(sql, params);
   }
 
-  async appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void> {
+  async append(table: string, columns: readonly AppendColumn[], rows: readonly (readonly AppendValue[])[]): Promise<void> {
     if (rows.length === 0) return;
     try {
-      const appender = await this.conn.createAppender(table, 'main', 'temp');
+      const appender = await this.conn.createAppender(table);
+      // Rows of a batch mostly share their instants (recorded now, changed now): convert each once.
+      const lastMs: (number | undefined)[] = [];
+      const lastInstant: DuckDBTimestampTZValue[] = [];
       try {
         for (const row of rows) {
-          for (const v of row) {
+          for (let c = 0; c < columns.length; c++) {
+            const v = row[c] ?? null;
             if (v === null) appender.appendNull();
-            else appender.appendVarchar(v);
+            else if (columns[c] === 'text') appender.appendVarchar(String(v));
+            else if (columns[c] === 'bigint') appender.appendBigInt(BigInt(v));
+            else {
+              if (v !== lastMs[c]) {
+                lastMs[c] = Number(v);
+                lastInstant[c] = new DuckDBTimestampTZValue(BigInt(v) * 1000n);
+              }
+              appender.appendTimestampTZ(lastInstant[c]!);
+            }
           }
           appender.endRow();
         }
@@ -159,8 +171,8 @@ export class DuckDBStore extends ConnectionRunner implements Store {
     return this.lock.hold(() => super.write(sql, params));
   }
 
-  override async appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void> {
-    return this.lock.hold(() => super.appendText(table, rows));
+  override async append(table: string, columns: readonly AppendColumn[], rows: readonly (readonly AppendValue[])[]): Promise<void> {
+    return this.lock.hold(() => super.append(table, columns, rows));
   }
 
   override async each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void): Promise<void> {
