@@ -68,12 +68,17 @@ function batch(n: number): Record<string, unknown>[] {
   });
 }
 
-/** Ingest at `rate`/s for `seconds` in batches every `tickMs`; latency = ack → change recorded. */
-async function stream(rate: number, seconds: number, tickMs = 20): Promise<{ latencies: number[]; ingested: number; changes: number }> {
+/**
+ * Ingest at `rate`/s for `seconds` in batches every `tickMs`. Latencies: ingest acknowledged →
+ * its changes recorded (a long-running process records them inside the ingest's own
+ * transaction, so this is what is left to do after the ack), and submitted → recorded.
+ */
+async function stream(rate: number, seconds: number, tickMs = 20): Promise<{ latencies: number[]; submitted: number[]; ingested: number; changes: number }> {
   const latencies: number[] = [];
+  const submitted: number[] = [];
   let ingested = 0;
   let changes = 0;
-  const pending: number[] = []; // ack times of batches not yet applied
+  const pending: [number, number][] = []; // (submit, ack) times of batches not yet applied
   const end = performance.now() + seconds * 1000;
   let offered = 0;
   const begin = performance.now();
@@ -87,24 +92,36 @@ async function stream(rate: number, seconds: number, tickMs = 20): Promise<{ lat
     }
     const rows = batch(Math.min(owed, 20_000));
     offered += rows.length;
+    const submit = performance.now();
+    const before = heard;
     await engine.ingestInteractions(rows);
     ingested += rows.length;
-    pending.push(performance.now());
-    const r = await engine.live.processPending();
-    changes += r.changes;
+    pending.push([submit, performance.now()]);
+    await engine.live.processPending();
+    changes += heard - before;
     const done = performance.now();
-    for (const ack of pending.splice(0)) latencies.push(done - ack);
+    for (const [sub, ack] of pending.splice(0)) {
+      latencies.push(done - ack);
+      submitted.push(done - sub);
+    }
     const wait = tickMs - (performance.now() - done);
     if (wait > 0) await new Promise((res) => setTimeout(res, wait));
   }
-  return { latencies, ingested, changes };
+  return { latencies, submitted, ingested, changes };
 }
+
+/** Changes recorded so far, as subscribers hear them (inline with ingest, or when processing). */
+let heard = 0;
+engine.live.subscribe((batch) => {
+  heard += batch.length;
+});
 
 log('');
 log('## Sustained 1,000 interactions/s');
 const steady = await stream(1000, STEADY_SECONDS);
 log(`- ${steady.ingested} interactions in ${STEADY_SECONDS} s (${Math.round(steady.ingested / STEADY_SECONDS)}/s), ${steady.changes} membership changes`);
 log(`- ingest ack → membership change recorded: p50 ${percentile(steady.latencies, 50).toFixed(1)} ms, p99 ${percentile(steady.latencies, 99).toFixed(1)} ms, max ${Math.max(...steady.latencies).toFixed(1)} ms`);
+log(`- ingest submitted → membership change recorded (includes the ingest itself): p50 ${percentile(steady.submitted, 50).toFixed(1)} ms, p99 ${percentile(steady.submitted, 99).toFixed(1)} ms, max ${Math.max(...steady.submitted).toFixed(1)} ms`);
 
 log('');
 log('## Highest rate with membership current within 1 s');
@@ -112,8 +129,9 @@ let best = 0;
 for (const rate of [2_000, 5_000, 10_000, 20_000, 40_000]) {
   const r = await stream(rate, 10, 100);
   const achieved = Math.round(r.ingested / 10);
-  const p99 = percentile(r.latencies, 99);
-  log(`- offered ${rate}/s: achieved ${achieved}/s, p99 staleness ${p99.toFixed(0)} ms, max ${Math.max(...r.latencies).toFixed(0)} ms`);
+  // Staleness counts from submission: under load the ingest itself is part of the wait.
+  const p99 = percentile(r.submitted, 99);
+  log(`- offered ${rate}/s: achieved ${achieved}/s, p99 staleness (submitted → recorded) ${p99.toFixed(0)} ms, max ${Math.max(...r.submitted).toFixed(0)} ms`);
   if (p99 <= 1000 && achieved >= rate * 0.95) best = rate;
   else break;
 }
@@ -150,7 +168,7 @@ log('');
 log(`## Soak: ${SOAK_SECONDS} s at 1,000 interactions/s`);
 const rssStart = rssMb();
 const soak = await stream(1000, SOAK_SECONDS);
-log(`- RSS start ${rssStart} MiB, end ${rssMb()} MiB; p99 latency ${percentile(soak.latencies, 99).toFixed(1)} ms over ${soak.ingested} interactions`);
+log(`- RSS start ${rssStart} MiB, end ${rssMb()} MiB; p99 ack → recorded ${percentile(soak.latencies, 99).toFixed(1)} ms, submitted → recorded ${percentile(soak.submitted, 99).toFixed(1)} ms over ${soak.ingested} interactions`);
 
 await engine.close();
 writeFileSync(join(root, 'bench', 'report-live.md'), `${lines.join('\n')}\n`);

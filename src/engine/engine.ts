@@ -112,7 +112,7 @@ export class Engine {
 
   /** Import a CSV or JSONL file of `kind` (SPEC §1); all-or-nothing unless `skipBadRows`. */
   async importFile(kind: ImportKind, path: string, options?: ImportOptions): Promise<ImportReport> {
-    return importFile(this.importContext(), kind, path, options);
+    return this.live.recordingWithin((beforeCommit) => importFile({ ...this.importContext(), beforeCommit }, kind, path, options));
   }
 
   /**
@@ -121,15 +121,16 @@ export class Engine {
    * all-or-nothing as an import. The touched contacts are queued for live segments.
    */
   async upsertRecords(kind: EntityKind, rows: readonly Record<string, unknown>[], options?: RecordsOptions): Promise<ImportReport> {
-    return upsertRecords(this.importContext(), kind, rows, options);
+    return this.live.recordingWithin((beforeCommit) => upsertRecords({ ...this.importContext(), beforeCommit }, kind, rows, options));
   }
 
   /**
    * Append interactions `{ id?, contact_id, type, occurred_at, ...properties }` (or nested
-   * `properties: {...}`); idempotent by id. Their contacts are queued for live segments.
+   * `properties: {...}`); idempotent by id. Their contacts are queued for live segments; in a
+   * long-running process (resident) the changes they cause are recorded in the same transaction.
    */
   async ingestInteractions(rows: readonly Record<string, unknown>[], options?: RecordsOptions): Promise<ImportReport> {
-    return ingestInteractions(this.importContext(), rows, options);
+    return this.live.recordingWithin((beforeCommit) => ingestInteractions({ ...this.importContext(), beforeCommit }, rows, options));
   }
 
   /** Delete records by id in one transaction (unknown ids are ignored); the number deleted. */

@@ -1,7 +1,7 @@
 import { SegmataError } from '../../errors.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { RecordKind } from '../../schema/types.js';
-import type { Row, StagedFile, Store } from '../../store/store.js';
+import type { Row, SqlRunner, StagedFile, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { recordKindOf, type TargetColumn } from './columns.js';
 import { appendInteractions, mergeEntities, type GoodRows } from './merge.js';
@@ -16,6 +16,8 @@ export interface ImportContext {
   clock: Clock;
   /** Told the rows each write stores, inside its transaction (the live path's resident state). */
   capture?: WriteCapture;
+  /** Runs in each write's transaction just before it commits (the live path records the changes the write causes). */
+  beforeCommit?: (tx: SqlRunner) => Promise<void>;
 }
 
 /**
@@ -78,12 +80,15 @@ export async function importStaged(
         ? { inserted: 0, updated: 0, skipped: 0 }
         : await inPhase(store, 'writing', onProgress, () =>
             store
-              .transaction((tx) => {
+              .transaction(async (tx) => {
                 const at = ctx.clock();
                 const capture = captureFor(ctx.capture, recordKind, good.count);
-                return recordKind === 'interaction'
-                  ? appendInteractions(tx, staged, columns, good, at, capture)
-                  : mergeEntities(tx, recordKind, staged, columns, good, at, capture);
+                const written =
+                  recordKind === 'interaction'
+                    ? await appendInteractions(tx, staged, columns, good, at, capture)
+                    : await mergeEntities(tx, recordKind, staged, columns, good, at, capture);
+                await ctx.beforeCommit?.(tx);
+                return written;
               })
               .catch((e: unknown) => {
                 ctx.capture?.invalidate();

@@ -1,5 +1,5 @@
 import type { SchemaRegistry } from '../../schema/registry.js';
-import type { Store } from '../../store/store.js';
+import type { SqlRunner, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import type { ContactData } from '../contact/evaluate.js';
 import { nextChangeAt } from '../contact/next-change.js';
@@ -34,6 +34,16 @@ export type BulkReevaluate = (segmentIds: string[], at: Date) => Promise<void>;
 
 type DirtyRow = { seq: number; contact_id: string; source: string };
 
+/** One micro-batch, evaluated and ready to write. */
+interface Batch {
+  states: Map<string, ContactState>;
+  changes: PendingChange[];
+  dueRows: DueRow[];
+  /** The last queue entry it took. */
+  maxSeq: number | undefined;
+  contacts: number;
+}
+
 /**
  * Keeps live segments current: drains the change queue (live_dirty) and the due part of the
  * time schedule, re-evaluating only the affected segments of the affected contacts in memory,
@@ -47,6 +57,8 @@ export class LiveProcessor {
   private deferred = 0;
   private appendedDues = 0;
   private cached: { key: string; segments: SegmentRecord[]; plan: LivePlan } | undefined;
+  /** The plan key the source was last prepared for. */
+  private prepared: string | undefined;
 
   constructor(
     private readonly store: Store,
@@ -77,6 +89,49 @@ export class LiveProcessor {
     } catch (e) {
       this.source.reset();
       throw e;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /**
+   * Run a write so that the live changes it causes are recorded in its own transaction: the
+   * write calls the returned hook just before it commits. A long-running process's ingest then
+   * costs one transaction instead of two, and its changes are recorded when it is acknowledged.
+   * Only with a source that reads no database (the resident state), only when the live
+   * segments are as last prepared, and only for batches of ordinary size; otherwise the queue
+   * entries stay for `processPending`, as always.
+   */
+  async recordingWithin<T>(write: (beforeCommit: (tx: SqlRunner) => Promise<void>) => Promise<T>): Promise<T> {
+    if (this.source.readsDatabase) return write(async () => undefined);
+    while (this.running) await this.running.catch(() => undefined);
+    let batch: Batch | undefined;
+    let tookDue = false;
+    const beforeCommit = async (tx: SqlRunner): Promise<void> => {
+      const cached = this.cached;
+      if (!cached || this.prepared !== cached.key || !this.source.ready || (await planKey(tx)) !== cached.key) return;
+      const dirty = await tx.all<DirtyRow>(`SELECT seq, contact_id, source FROM live_dirty ORDER BY seq LIMIT ${BATCH}`);
+      if (dirty.length === 0 || dirty.length === BATCH) return;
+      const now = this.clock();
+      tookDue = (await this.source.earliestDue()) <= now.getTime();
+      const due = tookDue ? await this.source.dueContacts(now, DUE_BATCH) : [];
+      batch = await this.evaluateBatch(cached.plan, cached.segments, now, dirty, due);
+      await this.writeBatch(tx, batch);
+    };
+    const run = write(beforeCommit).then(
+      (out) => {
+        if (batch) this.finishBatch(batch);
+        return out;
+      },
+      (e: unknown) => {
+        // Due contacts taken off the schedule, states half-evaluated: the source starts over.
+        if (batch || tookDue) this.source.reset();
+        throw e;
+      },
+    );
+    this.running = run.then(() => ({ contacts: 0, changes: 0 }));
+    try {
+      return await run;
     } finally {
       this.running = undefined;
     }
@@ -120,6 +175,7 @@ export class LiveProcessor {
         return total;
       }
       await this.source.prepare(plan, segments, now, changed);
+      this.prepared = this.cached?.key;
       const dirty = await this.store.all<DirtyRow>(`SELECT seq, contact_id, source FROM live_dirty ORDER BY seq LIMIT ${BATCH}`);
       if (dirty.length === BATCH && !checkedBulk) {
         checkedBulk = true;
@@ -143,12 +199,7 @@ export class LiveProcessor {
 
   /** The live segments and their dependency plan, re-read only when a segment changed. */
   private async currentPlan(): Promise<{ segments: SegmentRecord[]; plan: LivePlan; changed: boolean }> {
-    // Every segment's status and version: timestamps alone miss changes made within the same
-    // instant (a fixed --now clock, or two lifecycle operations in one millisecond).
-    const [row] = await this.store.all<{ s: string | null; u: Date | null; e: Date | null }>(
-      `SELECT string_agg(id || ':' || status || ':' || version, ',' ORDER BY id) AS s, max(updated_at) AS u, max(evaluated_at) AS e FROM segments`,
-    );
-    const key = `${row?.s}|${row?.u?.getTime()}|${row?.e?.getTime()}`;
+    const key = await planKey(this.store);
     if (this.cached?.key === key) return { ...this.cached, changed: false };
     const segments = await segmentRepository.list(this.store);
     this.cached = { key, segments, plan: livePlan(segments) };
@@ -171,6 +222,13 @@ export class LiveProcessor {
   }
 
   private async processBatch(plan: LivePlan, segments: SegmentRecord[], now: Date, dirty: DirtyRow[], due: string[]): Promise<ProcessResult> {
+    const batch = await this.evaluateBatch(plan, segments, now, dirty, due);
+    await this.store.transaction((tx) => this.writeBatch(tx, batch));
+    return this.finishBatch(batch);
+  }
+
+  /** Evaluate the queued and due contacts of a batch in memory: its changes and new instants, nothing written. */
+  private async evaluateBatch(plan: LivePlan, segments: SegmentRecord[], now: Date, dirty: DirtyRow[], due: string[]): Promise<Batch> {
     const registry = this.registry();
     const sources = new Map<string, Set<string>>();
     for (const d of dirty) {
@@ -236,19 +294,36 @@ export class LiveProcessor {
       for (const s of before.keys()) if (!dues.has(s)) dueRows.push({ contactId: id, segmentId: s, due: null });
     }
     const maxSeq = dirty.length ? dirty[dirty.length - 1]!.seq : undefined;
-    const defer = this.source.defersMemberships;
-    await this.store.transaction(async (tx) => {
-      await appendChanges(tx, changes, this.clock());
-      await appendDues(tx, dueRows);
-      if (maxSeq !== undefined) await tx.run('DELETE FROM live_dirty WHERE seq <= $1', [maxSeq]);
-      if (!defer) await applyMembershipLog(tx);
-    });
-    if (defer) this.deferred += changes.length;
-    this.appendedDues += dueRows.length;
-    this.source.committed(states, changes);
-    if (changes.length) for (const l of this.listeners) l(changes);
-    return { contacts: ids.length, changes: changes.length };
+    return { states, changes, dueRows, maxSeq, contacts: ids.length };
   }
+
+  /** A batch's writes: its changes, new instants, and the queue entries it took. */
+  private async writeBatch(tx: SqlRunner, batch: Batch): Promise<void> {
+    await appendChanges(tx, batch.changes, this.clock());
+    await appendDues(tx, batch.dueRows);
+    if (batch.maxSeq !== undefined) await tx.run('DELETE FROM live_dirty WHERE seq <= $1', [batch.maxSeq]);
+    if (!this.source.defersMemberships) await applyMembershipLog(tx);
+  }
+
+  /** After the batch's transaction committed: the source, counters and subscribers learn of it. */
+  private finishBatch(batch: Batch): ProcessResult {
+    if (this.source.defersMemberships) this.deferred += batch.changes.length;
+    this.appendedDues += batch.dueRows.length;
+    this.source.committed(batch.states, batch.changes);
+    if (batch.changes.length) for (const l of this.listeners) l(batch.changes);
+    return { contacts: batch.contacts, changes: batch.changes.length };
+  }
+}
+
+/**
+ * What the plan depends on. Every segment's status and version: timestamps alone miss changes
+ * made within the same instant (a fixed --now clock, or two lifecycle operations in one ms).
+ */
+async function planKey(db: SqlRunner): Promise<string> {
+  const [row] = await db.all<{ s: string | null; u: Date | null; e: Date | null }>(
+    `SELECT string_agg(id || ':' || status || ':' || version, ',' ORDER BY id) AS s, max(updated_at) AS u, max(evaluated_at) AS e FROM segments`,
+  );
+  return `${row?.s}|${row?.u?.getTime()}|${row?.e?.getTime()}`;
 }
 
 /** Live segments reference only maintained segments: nothing is evaluated inline. */

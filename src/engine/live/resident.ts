@@ -31,6 +31,9 @@ const CONTACT_RELATIONS = RELATIONS.filter((r) => r.from === 'contact');
  */
 export class ResidentSource implements LiveSource, WriteCapture {
   readonly defersMemberships = true;
+  readonly readsDatabase = false;
+  /** Segments' members or the whole state must be read again before the next batch. */
+  private stale = true;
   /** Writes larger than this rebuild the state instead of being handed over row by row. */
   readonly maxRows = 100_000;
 
@@ -71,6 +74,11 @@ export class ResidentSource implements LiveSource, WriteCapture {
       await this.store.transaction((tx) => (more ? this.extend(tx, more) : this.build(tx, want)));
     }
     await this.refreshSegments(plan, segments);
+    this.stale = false;
+  }
+
+  get ready(): boolean {
+    return this.needs !== undefined && !this.stale;
   }
 
   async load(ids: readonly string[]): Promise<Map<string, ContactState>> {
@@ -120,6 +128,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
   reset(): void {
     this.needs = undefined;
     this.segmentKeys.clear();
+    this.stale = true;
   }
 
   // WriteCapture: the engine's writes, as stored, before they commit.
@@ -159,6 +168,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
   /** A segment's members were written set-based: read them (and its schedule) again. */
   membershipWritten(segmentId: string): void {
     this.segmentKeys.delete(segmentId);
+    this.stale = true;
   }
 
   private indexOf(id: string): number {

@@ -33,6 +33,10 @@ export interface ContactState {
 export interface LiveSource {
   /** Memberships are kept here, so applying the log to the memberships table can wait. */
   readonly defersMemberships: boolean;
+  /** Loading contacts reads the database (so it cannot run inside another transaction). */
+  readonly readsDatabase: boolean;
+  /** Prepared for the current live segments, with nothing changed behind its back since. */
+  readonly ready: boolean;
   /** Called at the start of each batch with the current live segments. */
   prepare(plan: LivePlan, segments: readonly SegmentRecord[], now: Date, planChanged: boolean): Promise<void>;
   load(ids: readonly string[], plan: LivePlan): Promise<Map<string, ContactState>>;
@@ -51,6 +55,8 @@ const EMPTY: ContactData = { contact: undefined, related: {}, interactions: [] }
 /** The database as the source: a few statements per batch, nothing kept between runs. */
 export class DatabaseSource implements LiveSource {
   readonly defersMemberships = false;
+  readonly readsDatabase = true;
+  readonly ready = false;
   /** Earliest boundary, kept between batches; undefined when it must be re-read. */
   private minDue: number | undefined;
 
