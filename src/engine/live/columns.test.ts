@@ -83,6 +83,11 @@ describe('DueColumns', () => {
     expect(d.get(2)).toEqual(new Map([['a', 9_999], ['c', 10_000]]));
     expect(d.earliest(2)).toBe(9_999);
     expect(d.entries).toBeLessThanOrEqual(8);
+    d.set(2, 'a', null);
+    d.set(2, 'b', 7);
+    d.set(2, 'c', 3);
+    expect(d.get(2)).toEqual(new Map([['b', 7], ['c', 3]]));
+    expect(d.earliest(2)).toBe(3);
     d.clear();
     expect(d.get(1)).toEqual(new Map());
   });

@@ -224,6 +224,9 @@ export class InteractionColumns {
   }
 }
 
+/** `release` every entry, whatever its segment. */
+const ALL = -1;
+
 /**
  * The schedule: per contact, (segment, instant) entries chained in flat arrays with a free
  * list, so a million contacts' boundaries are no million Maps.
@@ -256,9 +259,16 @@ export class DueColumns {
     return min;
   }
 
+  /** Set (or, with null, clear) one segment's instant for a contact. */
+  set(contact: number, segmentId: string, ms: number | null): void {
+    const code = this.segments.find(segmentId);
+    if (code !== undefined) this.release(contact, code);
+    if (ms !== null) this.add(contact, segmentId, ms);
+  }
+
   /** Replace a contact's entries. */
   replace(contact: number, dues: ReadonlyMap<string, number>): void {
-    this.release(contact, () => true);
+    this.release(contact, ALL);
     for (const [s, ms] of dues) this.add(contact, s, ms);
   }
 
@@ -283,7 +293,7 @@ export class DueColumns {
   dropSegment(segmentId: string): void {
     const code = this.segments.find(segmentId);
     if (code === undefined) return;
-    for (let c = 0; c < this.head.data.length; c++) if (this.head.data[c] !== 0) this.release(c, (e) => this.segment.data[e] === code);
+    for (let c = 0; c < this.head.data.length; c++) if (this.head.data[c] !== 0) this.release(c, code);
   }
 
   clear(): void {
@@ -292,14 +302,14 @@ export class DueColumns {
     this.size = 0;
   }
 
-  /** Unlink a contact's entries that `drop` selects onto the free list. */
-  private release(contact: number, drop: (entry: number) => boolean): void {
+  /** Unlink a contact's entries of one segment (by code), or all of them, onto the free list. */
+  private release(contact: number, code: number): void {
     if (contact >= this.head.data.length) return;
     let prev = 0;
     let e = this.head.data[contact]!;
     while (e !== 0) {
       const next = this.next.data[e]!;
-      if (drop(e)) {
+      if (code === ALL || this.segment.data[e] === code) {
         if (prev === 0) this.head.data[contact] = next;
         else this.next.data[prev] = next;
         this.next.data[e] = this.free;

@@ -256,20 +256,20 @@ export class LiveProcessor {
     const nowMs = now.getTime();
     for (const id of ids) {
       const st = states.get(id)!;
-      const { data, members, dues } = st;
-      const before = new Map(dues);
+      const { data, members } = st;
+      const dues = new DueEdits(st.dues);
       // Boundaries of segments no longer live (stopped, edited) are dropped.
-      for (const s of dues.keys()) if (s !== ALL_SEGMENTS && !timeDependent.has(s)) dues.delete(s);
+      for (const s of st.dues.keys()) if (s !== ALL_SEGMENTS && !timeDependent.has(s)) dues.delete(s);
       // 1. Time boundaries that have passed, each at its exact instant (catching up if late),
       //    re-evaluating only the segments whose boundary it is.
       for (;;) {
         let t = Infinity;
-        for (const ms of dues.values()) t = Math.min(t, ms);
+        for (const ms of st.dues.values()) t = Math.min(t, ms);
         if (t > nowMs) break;
         const at = new Date(t);
-        const all = dues.get(ALL_SEGMENTS) === t;
-        const step = evaluateContactAt(plan, registry, id, data, members, at, all ? plan.timeDependent : dueAt(plan, dues, t), 'time');
-        for (const [s, ms] of dues) if (ms === t) dues.delete(s);
+        const all = st.dues.get(ALL_SEGMENTS) === t;
+        const step = evaluateContactAt(plan, registry, id, data, members, at, all ? plan.timeDependent : dueAt(plan, st.dues, t), 'time');
+        for (const [s, ms] of st.dues) if (ms === t) dues.delete(s);
         changes.push(...step.changes);
         reschedule(registry, timeDependent, data, dues, step.evaluated, at);
       }
@@ -289,9 +289,8 @@ export class LiveProcessor {
         changes.push(...step.changes);
         reschedule(registry, timeDependent, data, dues, step.evaluated, now);
       }
-      if (!data.contact) dues.clear();
-      for (const [s, ms] of dues) if (before.get(s) !== ms) dueRows.push({ contactId: id, segmentId: s, due: ms });
-      for (const s of before.keys()) if (!dues.has(s)) dueRows.push({ contactId: id, segmentId: s, due: null });
+      if (!data.contact) for (const s of st.dues.keys()) dues.delete(s);
+      dues.changed(id, dueRows);
     }
     const maxSeq = dirty.length ? dirty[dirty.length - 1]!.seq : undefined;
     return { states, changes, dueRows, maxSeq, contacts: ids.length };
@@ -309,7 +308,7 @@ export class LiveProcessor {
   private finishBatch(batch: Batch): ProcessResult {
     if (this.source.defersMemberships) this.deferred += batch.changes.length;
     this.appendedDues += batch.dueRows.length;
-    this.source.committed(batch.states, batch.changes);
+    this.source.committed(batch.states, batch.changes, batch.dueRows);
     if (batch.changes.length) for (const l of this.listeners) l(batch.changes);
     return { contacts: batch.contacts, changes: batch.changes.length };
   }
@@ -329,8 +328,36 @@ async function planKey(db: SqlRunner): Promise<string> {
 /** Live segments reference only maintained segments: nothing is evaluated inline. */
 const NOTHING_INLINE = (): undefined => undefined;
 
+/**
+ * Edits of one contact's schedule (updated in place) that remember each edited segment's
+ * instant before the batch, so the rows to write are the real differences — without copying
+ * every contact's schedule first.
+ */
+class DueEdits {
+  private readonly before = new Map<string, number | undefined>();
+  constructor(private readonly dues: Map<string, number>) {}
+  set(segmentId: string, ms: number): void {
+    this.note(segmentId);
+    this.dues.set(segmentId, ms);
+  }
+  delete(segmentId: string): void {
+    this.note(segmentId);
+    this.dues.delete(segmentId);
+  }
+  /** The rows that differ from before the batch. */
+  changed(contactId: string, out: DueRow[]): void {
+    for (const [s, was] of this.before) {
+      const now = this.dues.get(s);
+      if (now !== was) out.push({ contactId, segmentId: s, due: now ?? null });
+    }
+  }
+  private note(segmentId: string): void {
+    if (!this.before.has(segmentId)) this.before.set(segmentId, this.dues.get(segmentId));
+  }
+}
+
 /** New next instants for the evaluated time-dependent segments of one contact, as of `at`. */
-function reschedule(registry: SchemaRegistry, timeDependent: ReadonlySet<string>, data: ContactData, dues: Map<string, number>, evaluated: readonly SegmentRecord[], at: Date): void {
+function reschedule(registry: SchemaRegistry, timeDependent: ReadonlySet<string>, data: ContactData, dues: DueEdits, evaluated: readonly SegmentRecord[], at: Date): void {
   for (const s of evaluated) {
     if (!timeDependent.has(s.id)) continue;
     const next = data.contact ? nextChangeAt(s.definition.query!, data, { registry, now: at, inlineQuery: NOTHING_INLINE }) : undefined;

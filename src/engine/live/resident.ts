@@ -12,7 +12,7 @@ import { MinHeap } from './heap.js';
 import { dropWriteHeavyIndexes } from './indexes.js';
 import { applyMembershipLog } from './log.js';
 import { covers, needsOf, type Needs } from './needs.js';
-import { LATEST_DUE, earliestDue } from './schedule.js';
+import { LATEST_DUE, earliestDue, type DueRow } from './schedule.js';
 import type { ContactState, LiveSource, MemberSet } from './source.js';
 
 const CONTACT_RELATIONS = RELATIONS.filter((r) => r.from === 'contact');
@@ -111,15 +111,17 @@ export class ResidentSource implements LiveSource, WriteCapture {
     return [...out].map((i) => this.ids[i]!);
   }
 
-  committed(states: ReadonlyMap<string, ContactState>, changes: readonly PendingChange[]): void {
+  committed(states: ReadonlyMap<string, ContactState>, changes: readonly PendingChange[], dues: readonly DueRow[]): void {
+    const slot = (id: string): number => states.get(id)?.slot ?? this.indexOf(id);
     for (const c of changes) {
       const bits = this.members.get(c.segmentId);
-      const i = states.get(c.contactId)?.slot ?? this.indexOf(c.contactId);
-      if (bits) this.members.set(c.segmentId, set(bits, i, c.change === 'entered'));
+      if (bits) this.members.set(c.segmentId, set(bits, slot(c.contactId), c.change === 'entered'));
     }
+    // Only what changed: most of a contact's instants stay as they were.
+    for (const d of dues) this.dues.set(slot(d.contactId), d.segmentId, d.due);
+    // Every contact of the batch (due ones were taken off the heap) goes back with its earliest.
     for (const [id, st] of states) {
       const i = st.slot ?? this.indexOf(id);
-      this.dues.replace(i, st.dues);
       const next = this.dues.earliest(i);
       if (Number.isFinite(next)) this.heap.push(next, i);
     }

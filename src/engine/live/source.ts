@@ -5,7 +5,7 @@ import type { SegmentRecord } from '../segments/types.js';
 import type { PendingChange } from './contact-step.js';
 import type { LivePlan } from './dependencies.js';
 import { ensureLiveIndexes } from './indexes.js';
-import { dueContacts, earliestDue, readDues } from './schedule.js';
+import { dueContacts, earliestDue, readDues, type DueRow } from './schedule.js';
 
 /** The maintained segments a contact is a member of: a Set, or a view over the resident bitsets. */
 export interface MemberSet extends Iterable<string> {
@@ -44,8 +44,8 @@ export interface LiveSource {
   earliestDue(): Promise<number>;
   /** Contacts with a boundary at or before `now`, earliest first. */
   dueContacts(now: Date, limit: number): Promise<string[]>;
-  /** The batch that changed these states (and made these membership changes) committed. */
-  committed(states: ReadonlyMap<string, ContactState>, changes: readonly PendingChange[]): void;
+  /** The batch that changed these states — these membership changes, these new instants — committed. */
+  committed(states: ReadonlyMap<string, ContactState>, changes: readonly PendingChange[], dues: readonly DueRow[]): void;
   /** A batch failed, or the database changed behind the source's back: re-read everything. */
   reset(): void;
 }
