@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -140,6 +140,26 @@ describe('segmata CLI: the README walk-through', () => {
 
     const templates = await segmata(dir, 'templates', 'list');
     expect(templates.stdout.split('\n').length).toBeGreaterThan(12);
+  });
+
+  it('watch keeps live segments current as time passes, printing each change, until interrupted', async () => {
+    // C1's open (2024-05-30T10:00Z) leaves the 30-day window at 2024-06-29T10:00Z; watch runs later.
+    const child = spawn(process.execPath, [BIN, '--db', join(dir, 'test.duckdb'), 'watch'], {
+      cwd: dir,
+      env: { ...process.env, SEGMATA_NOW: '2024-07-15T00:00:00Z' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const watching = new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), stderr.includes('watching') && resolve())));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await Promise.race([watching, exited]);
+    expect(stderr).toContain('caught up');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('2024-06-29T10:00:00.000Z\taz-openers\texited\tC1\ttime');
+    const after = await segmata(dir, '--now', '2024-07-15T00:00:00Z', 'segments', 'members', 'az-openers');
+    expect(after.stdout).toBe('');
   });
 
   it('shows and extends the schema', async () => {

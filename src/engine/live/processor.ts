@@ -19,6 +19,8 @@ const DUE_BATCH = 100_000;
 export const BULK_THRESHOLD = 50_000;
 /** Deferred log entries past which the memberships table is brought up to date anyway. */
 const DEFERRED_LIMIT = 1_000_000;
+/** At idle moments, a long-running process checkpoints at most this often (ms). */
+const CHECKPOINT_EVERY_MS = 30_000;
 /** Schedule rows appended past which superseded ones are dropped. */
 const COMPACT_AFTER = 2_000_000;
 
@@ -157,7 +159,16 @@ export class LiveProcessor {
       this.appendedDues = 0;
       await this.store.transaction((tx) => compactSchedule(tx));
     }
+    // A long-running process (its WAL trigger raised, see Engine.open) checkpoints here.
+    if (this.source.defersMemberships && this.batchesSinceCheckpoint > 0 && performance.now() - this.lastCheckpoint > CHECKPOINT_EVERY_MS) {
+      await this.store.run('CHECKPOINT');
+      this.lastCheckpoint = performance.now();
+      this.batchesSinceCheckpoint = 0;
+    }
   }
+
+  private lastCheckpoint = performance.now();
+  private batchesSinceCheckpoint = 0;
 
   private async drain(): Promise<ProcessResult> {
     const total: ProcessResult = { contacts: 0, changes: 0 };
@@ -306,6 +317,7 @@ export class LiveProcessor {
 
   /** After the batch's transaction committed: the source, counters and subscribers learn of it. */
   private finishBatch(batch: Batch): ProcessResult {
+    this.batchesSinceCheckpoint++;
     if (this.source.defersMemberships) this.deferred += batch.changes.length;
     this.appendedDues += batch.dueRows.length;
     this.source.committed(batch.states, batch.changes, batch.dueRows);
