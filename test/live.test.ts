@@ -827,6 +827,9 @@ describe('live segments (examples)', () => {
     expect(heard).toEqual(['c1 entered']);
     expect(await changes('openers')).toEqual([{ contact: 'c1', change: 'entered', at: NOW.toISOString(), cause: 'data_change' }]);
     expect(await h.engine.store.all('SELECT * FROM live_dirty')).toEqual([]);
+    // A refused write changes nothing, records nothing, and the next one is recorded as before.
+    await expect(h.engine.ingestInteractions([{ contact_id: 'c2', type: 'email_open', occurred_at: 'not a date' }])).rejects.toThrow(/occurred_at/);
+    expect(heard).toEqual(['c1 entered']);
     // A new live segment: the first write after it is queued, and processing takes it in.
     await live(DORMANT);
     await h.engine.ingestInteractions([open('c2', NOW)]);

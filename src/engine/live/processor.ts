@@ -98,7 +98,7 @@ export class LiveProcessor {
 
   /**
    * Run a write so that the live changes it causes are recorded in its own transaction: the
-   * write calls the returned hook just before it commits. A long-running process's ingest then
+   * write is handed a hook to call just before it commits. A long-running process's ingest then
    * costs one transaction instead of two, and its changes are recorded when it is acknowledged.
    * Only with a source that reads no database (the resident state), only when the live
    * segments are as last prepared, and only for batches of ordinary size; otherwise the queue
@@ -131,7 +131,10 @@ export class LiveProcessor {
         throw e;
       },
     );
-    this.running = run.then(() => ({ contacts: 0, changes: 0 }));
+    // Others only wait for it to end; the write's own error reaches its caller (below), so it
+    // must not surface a second time as an unhandled rejection.
+    const idle = (): ProcessResult => ({ contacts: 0, changes: 0 });
+    this.running = run.then(idle, idle);
     try {
       return await run;
     } finally {
