@@ -67,19 +67,23 @@ describe('InteractionColumns', () => {
 });
 
 describe('DueColumns', () => {
-  it('replaces, drops by segment and reuses freed entries', () => {
+  it('sets and clears instants, drops by segment and reuses freed entries', () => {
     const d = new DueColumns();
-    d.replace(0, new Map([['a', 30], ['b', 10]]));
-    d.replace(1, new Map([['a', 5]]));
+    d.set(0, 'a', 30);
+    d.set(0, 'b', 10);
+    d.set(1, 'a', 5);
     expect(d.get(0)).toEqual(new Map([['a', 30], ['b', 10]]));
     expect(d.earliest(0)).toBe(10);
     d.dropSegment('b');
     expect(d.get(0)).toEqual(new Map([['a', 30]]));
     expect(d.get(1)).toEqual(new Map([['a', 5]]));
-    d.replace(0, new Map());
+    d.set(0, 'a', null);
     expect(d.earliest(0)).toBe(Infinity);
     // Many replacements reuse the freed entries rather than growing without bound.
-    for (let k = 0; k < 10_000; k++) d.replace(2, new Map([['a', k], ['c', k + 1]]));
+    for (let k = 0; k < 10_000; k++) {
+      d.set(2, 'a', k);
+      d.set(2, 'c', k + 1);
+    }
     expect(d.get(2)).toEqual(new Map([['a', 9_999], ['c', 10_000]]));
     expect(d.earliest(2)).toBe(9_999);
     expect(d.entries).toBeLessThanOrEqual(8);

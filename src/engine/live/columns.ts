@@ -224,9 +224,6 @@ export class InteractionColumns {
   }
 }
 
-/** `release` every entry, whatever its segment. */
-const ALL = -1;
-
 /**
  * The schedule: per contact, (segment, instant) entries chained in flat arrays with a free
  * list, so a million contacts' boundaries are no million Maps.
@@ -266,12 +263,6 @@ export class DueColumns {
     if (ms !== null) this.add(contact, segmentId, ms);
   }
 
-  /** Replace a contact's entries. */
-  replace(contact: number, dues: ReadonlyMap<string, number>): void {
-    this.release(contact, ALL);
-    for (const [s, ms] of dues) this.add(contact, s, ms);
-  }
-
   add(contact: number, segmentId: string, ms: number): void {
     const code = this.segments.code(segmentId);
     let e = this.free;
@@ -302,14 +293,14 @@ export class DueColumns {
     this.size = 0;
   }
 
-  /** Unlink a contact's entries of one segment (by code), or all of them, onto the free list. */
+  /** Unlink a contact's entries of one segment (by code) onto the free list. */
   private release(contact: number, code: number): void {
     if (contact >= this.head.data.length) return;
     let prev = 0;
     let e = this.head.data[contact]!;
     while (e !== 0) {
       const next = this.next.data[e]!;
-      if (code === ALL || this.segment.data[e] === code) {
+      if (this.segment.data[e] === code) {
         if (prev === 0) this.head.data[contact] = next;
         else this.next.data[prev] = next;
         this.next.data[e] = this.free;
