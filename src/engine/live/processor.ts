@@ -112,11 +112,11 @@ export class LiveProcessor {
     const beforeCommit = async (tx: SqlRunner): Promise<void> => {
       const cached = this.cached;
       if (!cached || this.prepared !== cached.key || !this.source.ready || (await planKey(tx)) !== cached.key) return;
-      const dirty = await tx.all<DirtyRow>(`SELECT seq, contact_id, source FROM live_dirty ORDER BY seq LIMIT ${BATCH}`);
+      const dirty = await readQueue(tx);
       if (dirty.length === 0 || dirty.length === BATCH) return;
       const now = this.clock();
-      tookDue = (await this.source.earliestDue()) <= now.getTime();
-      const due = tookDue ? await this.source.dueContacts(now, DUE_BATCH) : [];
+      const due = await this.takeDue(now);
+      tookDue = due.length > 0;
       batch = await this.evaluateBatch(cached.plan, cached.segments, now, dirty, due);
       await this.writeBatch(tx, batch);
     };
@@ -190,7 +190,7 @@ export class LiveProcessor {
       }
       await this.source.prepare(plan, segments, now, changed);
       this.prepared = this.cached?.key;
-      const dirty = await this.store.all<DirtyRow>(`SELECT seq, contact_id, source FROM live_dirty ORDER BY seq LIMIT ${BATCH}`);
+      const dirty = await readQueue(this.store);
       if (dirty.length === BATCH && !checkedBulk) {
         checkedBulk = true;
         if (await this.bulkIfLarge(plan, now)) {
@@ -198,7 +198,7 @@ export class LiveProcessor {
           continue;
         }
       }
-      const due = (await this.source.earliestDue()) <= now.getTime() ? await this.source.dueContacts(now, DUE_BATCH) : [];
+      const due = await this.takeDue(now);
       if (dirty.length === 0 && due.length === 0) break;
       const result = await this.processBatch(plan, segments, now, dirty, due);
       total.contacts += result.contacts;
@@ -209,6 +209,11 @@ export class LiveProcessor {
     }
     if (this.deferred > DEFERRED_LIMIT || this.appendedDues > COMPACT_AFTER) await this.maintain();
     return total;
+  }
+
+  /** Contacts whose time boundary has passed by `now`, taken off the schedule (they must be processed). */
+  private async takeDue(now: Date): Promise<string[]> {
+    return (await this.source.earliestDue()) <= now.getTime() ? this.source.dueContacts(now, DUE_BATCH) : [];
   }
 
   /** The live segments and their dependency plan, re-read only when a segment changed. */
@@ -253,7 +258,6 @@ export class LiveProcessor {
     const ids = [...new Set([...sources.keys(), ...due])];
     const states = await this.source.load(ids, plan);
     const staticIds = new Set(segments.filter((s) => s.type === 'static').map((s) => s.id));
-    const timeDependent = new Set(plan.order.filter((s) => plan.deps.get(s.id)!.timeDependent).map((s) => s.id));
     // Which segments each kind of change reaches, worked out once per batch, not per contact.
     const reach = new Map<string, number[]>();
     const reached = (src: ReadonlySet<string>): number[] => {
@@ -273,7 +277,7 @@ export class LiveProcessor {
       const { data, members } = st;
       const dues = new DueEdits(st.dues);
       // Boundaries of segments no longer live (stopped, edited) are dropped.
-      for (const s of st.dues.keys()) if (s !== ALL_SEGMENTS && !timeDependent.has(s)) dues.delete(s);
+      for (const s of st.dues.keys()) if (s !== ALL_SEGMENTS && !plan.deps.get(s)?.timeDependent) dues.delete(s);
       // 1. Time boundaries that have passed, each at its exact instant (catching up if late),
       //    re-evaluating only the segments whose boundary it is.
       for (;;) {
@@ -285,7 +289,7 @@ export class LiveProcessor {
         const step = evaluateContactAt(plan, registry, id, data, members, at, all ? plan.timeDependent : dueAt(plan, st.dues, t), 'time');
         for (const [s, ms] of st.dues) if (ms === t) dues.delete(s);
         changes.push(...step.changes);
-        reschedule(registry, timeDependent, data, dues, step.evaluated, at);
+        reschedule(registry, plan, data, dues, step.evaluated, at);
       }
       // 2. Data changes, as of now.
       const src = sources.get(id);
@@ -301,7 +305,7 @@ export class LiveProcessor {
         }
         const step = evaluateContactAt(plan, registry, id, data, members, now, reached(src), 'data_change');
         changes.push(...step.changes);
-        reschedule(registry, timeDependent, data, dues, step.evaluated, now);
+        reschedule(registry, plan, data, dues, step.evaluated, now);
       }
       if (!data.contact) for (const s of st.dues.keys()) dues.delete(s);
       dues.changed(id, dueRows);
@@ -327,6 +331,11 @@ export class LiveProcessor {
     if (batch.changes.length) for (const l of this.listeners) l(batch.changes);
     return { contacts: batch.contacts, changes: batch.changes.length };
   }
+}
+
+/** The oldest queued changes, one batch of them. */
+function readQueue(db: SqlRunner): Promise<DirtyRow[]> {
+  return db.all<DirtyRow>(`SELECT seq, contact_id, source FROM live_dirty ORDER BY seq LIMIT ${BATCH}`);
 }
 
 /**
@@ -372,9 +381,9 @@ class DueEdits {
 }
 
 /** New next instants for the evaluated time-dependent segments of one contact, as of `at`. */
-function reschedule(registry: SchemaRegistry, timeDependent: ReadonlySet<string>, data: ContactData, dues: DueEdits, evaluated: readonly SegmentRecord[], at: Date): void {
+function reschedule(registry: SchemaRegistry, plan: LivePlan, data: ContactData, dues: DueEdits, evaluated: readonly SegmentRecord[], at: Date): void {
   for (const s of evaluated) {
-    if (!timeDependent.has(s.id)) continue;
+    if (!plan.deps.get(s.id)!.timeDependent) continue;
     const next = data.contact ? nextChangeAt(s.definition.query!, data, { registry, now: at, inlineQuery: NOTHING_INLINE }) : undefined;
     if (next) dues.set(s.id, next.getTime());
     else dues.delete(s.id);
