@@ -71,7 +71,8 @@ export class ResidentSource implements LiveSource, WriteCapture {
       const want = needsOf(queries, this.registry(), from);
       const more = this.needs && missing(this.needs, want);
       // In one transaction: a consistent snapshot, and no write slips by uncaptured meanwhile.
-      await this.store.transaction((tx) => (more ? this.extend(tx, more) : this.build(tx, want)));
+      const held = this.needs;
+      await this.store.transaction((tx) => (held && more ? this.extend(tx, held, more) : this.build(tx, want)));
     }
     await this.refreshSegments(plan, segments);
     this.stale = false;
@@ -120,8 +121,8 @@ export class ResidentSource implements LiveSource, WriteCapture {
     // Only what changed: most of a contact's instants stay as they were.
     for (const d of dues) this.dues.set(slot(d.contactId), d.segmentId, d.due);
     // Every contact of the batch (due ones were taken off the heap) goes back with its earliest.
-    for (const [id, st] of states) {
-      const i = st.slot ?? this.indexOf(id);
+    for (const id of states.keys()) {
+      const i = slot(id);
       const next = this.dues.earliest(i);
       if (Number.isFinite(next)) this.heap.push(next, i);
     }
@@ -193,31 +194,15 @@ export class ResidentSource implements LiveSource, WriteCapture {
 
   /** Load everything `needs` names, set-based: one streamed query per table. */
   private async build(db: SqlRunner, needs: Needs): Promise<void> {
-    const q = db.dialect.ident;
     this.needs = undefined;
     this.members = new Map();
     this.segmentKeys.clear();
     this.dues = new DueColumns();
     this.heap.clear();
-    this.contacts = new RecordColumns([...needs.contact]);
-    await db.each(`SELECT ${['id', ...needs.contact].map(q).join(', ')} FROM ${q(TABLES.contact)}`, [], (rows) => {
-      for (const r of rows) this.contacts.set(this.indexOf(String(r.id)), r);
-    });
+    this.contacts = new RecordColumns([]);
     this.related = new Map();
-    for (const rel of CONTACT_RELATIONS) {
-      const attrs = needs.related.get(rel.name);
-      if (!attrs) continue;
-      const held = { index: new Map<string, number>(), records: new RecordColumns([...attrs]) };
-      await db.each(`SELECT ${['id', ...attrs].map(q).join(', ')} FROM ${q(TABLES[rel.to])}`, [], (rows) => {
-        for (const r of rows) held.records.set(indexIn(held.index, String(r.id)), r);
-      });
-      this.related.set(rel.name, held);
-    }
-    const properties = new Set<string>();
-    for (const t of needs.interactions.values()) t.properties.forEach((p) => properties.add(p));
-    this.interactions = new InteractionColumns(properties);
-    this.needs = needs;
-    for (const [type, t] of needs.interactions) await this.loadInteractions(db, type, t);
+    this.interactions = new InteractionColumns([]);
+    await this.extend(db, { contact: new Set(), related: new Map(), interactions: new Map() }, needs, true);
   }
 
   /** The stored interactions of one type within its horizon (the type is already in `needs`). */
@@ -236,22 +221,25 @@ export class ResidentSource implements LiveSource, WriteCapture {
   }
 
   /**
-   * Load only what newly live segments read beyond what is held: new attributes, new
-   * relations' attributes, new interaction types. One streamed query each; what is held stays.
+   * Load what `more` reads beyond `have` (what is held): new attributes, new relations'
+   * attributes, new interaction types; one streamed query each, and what is held stays.
+   * `fresh`: nothing is held yet, so the contacts themselves are loaded too.
    */
-  private async extend(db: SqlRunner, more: Needs): Promise<void> {
+  private async extend(db: SqlRunner, have: Needs, more: Needs, fresh = false): Promise<void> {
     const q = db.dialect.ident;
-    const needs = this.needs!;
     this.needs = undefined; // a failure below leaves the state to be built again
-    if (more.contact.size > 0) {
+    if (fresh || more.contact.size > 0) {
       this.contacts.addAttributes(more.contact);
       await db.each(`SELECT ${['id', ...more.contact].map(q).join(', ')} FROM ${q(TABLES.contact)}`, [], (rows) => {
         for (const r of rows) {
-          const i = this.index.get(String(r.id));
-          if (i !== undefined && this.contacts.has(i)) this.contacts.fill(i, r, more.contact);
+          if (fresh) this.contacts.set(this.indexOf(String(r.id)), r);
+          else {
+            const i = this.index.get(String(r.id));
+            if (i !== undefined && this.contacts.has(i)) this.contacts.fill(i, r, more.contact);
+          }
         }
       });
-      more.contact.forEach((a) => needs.contact.add(a));
+      more.contact.forEach((a) => have.contact.add(a));
     }
     for (const rel of CONTACT_RELATIONS) {
       const attrs = more.related.get(rel.name);
@@ -261,26 +249,27 @@ export class ResidentSource implements LiveSource, WriteCapture {
       const records = held.records;
       const index = held.index;
       records.addAttributes(attrs);
-      const fresh = !needs.related.has(rel.name);
+      const freshRelation = !have.related.has(rel.name);
       await db.each(`SELECT ${['id', ...attrs].map(q).join(', ')} FROM ${q(TABLES[rel.to])}`, [], (rows) => {
         for (const r of rows) {
           const id = String(r.id);
-          if (fresh) records.set(indexIn(index, id), r);
+          if (freshRelation) records.set(indexIn(index, id), r);
           else {
             const i = index.get(id);
             if (i !== undefined && records.has(i)) records.fill(i, r, attrs);
           }
         }
       });
-      const set = needs.related.get(rel.name) ?? new Set<string>();
+      const set = have.related.get(rel.name) ?? new Set<string>();
       attrs.forEach((a) => set.add(a));
-      needs.related.set(rel.name, set);
+      have.related.set(rel.name, set);
     }
     for (const [type, t] of more.interactions) {
       this.interactions.addProperties(t.properties);
-      needs.interactions.set(type, t);
+      have.interactions.set(type, t);
     }
-    this.needs = needs;
+    // Captured writes are taken from here on (the interactions below are read as of this transaction).
+    this.needs = have;
     for (const [type, t] of more.interactions) await this.loadInteractions(db, type, t);
   }
 
