@@ -102,6 +102,26 @@ function resolvePath(registry: SchemaRegistry, start: RecordKind, c: Comparison)
   return r;
 }
 
+/** The value a resolved attribute path reads: on the row itself, or on a related record. */
+export function valueAt(resolved: Resolved, row: RecordRow, related: Record<string, RecordRow | undefined>): AttrValue {
+  let source: RecordRow | undefined = row;
+  for (const hop of resolved.hops) source = source ? related[hop.name] : undefined;
+  return source ? source[resolved.attribute.name] : undefined;
+}
+
+/** A block's relation to the result so far (the first block has none; `or` by default). */
+function relationOf(b: Block, index: number): Relation | undefined {
+  return index === 0 ? undefined : (b.relation ?? 'or');
+}
+
+/** The result after a block: its verdict joined to the result so far by its relation. */
+function combine(running: boolean, relation: Relation | undefined, matched: boolean): boolean {
+  if (relation === undefined) return matched;
+  if (relation === 'or') return running || matched;
+  if (relation === 'and_also') return running && matched;
+  return running && !matched;
+}
+
 export class ContactEvaluator {
   constructor(private readonly env: EvaluationEnv) {}
 
@@ -120,14 +140,11 @@ export class ContactEvaluator {
     let running = false;
     for (let index = 0; index < blocks.length; index++) {
       const b = blocks[index]!;
-      const relation = index === 0 ? undefined : (b.relation ?? 'or');
+      const relation = relationOf(b, index);
       // Short-circuits: the block's own verdict cannot change the result.
       if (relation === 'or' && running) continue;
       if ((relation === 'and_also' || relation === 'but_not') && !running) continue;
-      const matched = this.blockHolds(b, data);
-      if (relation === undefined || relation === 'or') running = matched;
-      else if (relation === 'and_also') running = matched;
-      else running = !matched;
+      running = combine(running, relation, this.blockHolds(b, data));
     }
     return running;
   }
@@ -147,28 +164,21 @@ export class ContactEvaluator {
 
   /** A condition's result, with no trace. */
   holds(c: Condition, start: RecordKind, row: RecordRow, related: Record<string, RecordRow | undefined>): boolean {
-    if (isComparison(c)) return this.compare(c, resolvePath(this.env.registry, start, c).attribute.type, this.actual(c, start, row, related) ?? null);
+    if (isComparison(c)) {
+      const resolved = resolvePath(this.env.registry, start, c);
+      return this.compare(c, resolved.attribute.type, valueAt(resolved, row, related) ?? null);
+    }
     if ('all' in c) return c.all.every((x) => this.holds(x, start, row, related));
     if ('any' in c) return c.any.some((x) => this.holds(x, start, row, related));
     return !this.holds(c.not, start, row, related);
-  }
-
-  private actual(c: Comparison, start: RecordKind, row: RecordRow, related: Record<string, RecordRow | undefined>): AttrValue {
-    const resolved = resolvePath(this.env.registry, start, c);
-    let source: RecordRow | undefined = row;
-    for (const hop of resolved.hops) source = source ? related[hop.name] : undefined;
-    return source ? source[resolved.attribute.name] : undefined;
   }
 
   private blocks(blocks: Block[], data: ContactData): BlockTrace[] {
     let running = false;
     return blocks.map((b, index) => {
       const trace = this.block(b, index, data);
-      const relation = index === 0 ? undefined : (b.relation ?? 'or');
-      if (relation === undefined) running = trace.matched;
-      else if (relation === 'or') running = running || trace.matched;
-      else if (relation === 'and_also') running = running && trace.matched;
-      else running = running && !trace.matched;
+      const relation = relationOf(b, index);
+      running = combine(running, relation, trace.matched);
       return { ...trace, running, ...(relation ? { relation } : {}) };
     });
   }
@@ -228,8 +238,9 @@ export class ContactEvaluator {
   }
 
   private comparison(c: Comparison, start: RecordKind, row: RecordRow, related: Record<string, RecordRow | undefined>): ComparisonTrace {
-    const actual = this.actual(c, start, row, related);
-    const result = this.compare(c, resolvePath(this.env.registry, start, c).attribute.type, actual ?? null);
+    const resolved = resolvePath(this.env.registry, start, c);
+    const actual = valueAt(resolved, row, related);
+    const result = this.compare(c, resolved.attribute.type, actual ?? null);
     return { kind: 'comparison', attr: c.attr, op: c.op, ...(c.value !== undefined ? { value: c.value } : {}), actual: actual ?? null, result };
   }
 

@@ -5,7 +5,7 @@ import { isTimeDependentComparison, isTimeDependentCondition, monthChangeAt } fr
 import { SegmataError } from '../../errors.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { RecordKind } from '../../schema/types.js';
-import { ContactEvaluator, interactionsOf, type AttrValue, type ContactData, type RecordRow } from './evaluate.js';
+import { ContactEvaluator, interactionsOf, valueAt, type AttrValue, type ContactData, type RecordRow } from './evaluate.js';
 
 /**
  * The next instant after `now` at which a contact's verdict for a query can change with no
@@ -155,9 +155,7 @@ class CandidateFinder {
     if (!isTimeDependentComparison(c)) return;
     const resolved = this.env.registry.resolve(start, c.attr);
     if (typeof resolved === 'string') throw new SegmataError('invalid_definition', resolved, [{ path: 'attr', message: resolved }]);
-    let source: RecordRow | undefined = row;
-    for (const hop of resolved.hops) source = source ? related[hop.name] : undefined;
-    const a = toMs(source?.[resolved.attribute.name]);
+    const a = toMs(valueAt(resolved, row, related));
     // A missing value fails the comparison at every instant.
     if (a === undefined) return;
     if (c.op === 'in_month') {
