@@ -1,5 +1,6 @@
 import { DEFAULT_ATTRIBUTES, STANDARD_INTERACTION_TYPES, TABLES } from '../schema/defaults.js';
 import type { RecordKind } from '../schema/types.js';
+import { SEQUENCE_BLOCK } from './sequences.js';
 import type { SqlRunner } from './store.js';
 
 /**
@@ -125,8 +126,6 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** The step of the live path's sequences: each nextval hands out this many consecutive values. */
-export const SEQUENCE_BLOCK = 1024;
 
 export async function migrate(db: SqlRunner, current: number, now: () => Date): Promise<number> {
   let version = current;

@@ -1,6 +1,6 @@
 import type { SqlRunner } from '../../store/store.js';
 import type { PendingChange } from './contact-step.js';
-import { SEQUENCE_BLOCK } from '../../store/migrations.js';
+import { takeSequence } from '../../store/sequences.js';
 import { deleteByIds } from './persist.js';
 
 /**
@@ -9,20 +9,6 @@ import { deleteByIds } from './persist.js';
  * `applyMembershipLog`. Writers append to the log; the live path may defer applying (one
  * set-based pass per second instead of deletes per batch), and every reader applies first.
  */
-
-/**
- * Take `n` consecutive values of a block sequence (migration 4): ⌈n / SEQUENCE_BLOCK⌉ calls,
- * each handing out a block. The connection is the database's only user, so successive blocks
- * are adjacent and [first, first + n) is ours.
- */
-export async function takeSequence(tx: SqlRunner, sequence: string, n: number): Promise<number> {
-  const calls = Math.ceil(n / SEQUENCE_BLOCK);
-  const [row] = await tx.all<{ first: number; last: number }>(`SELECT min(s) AS first, max(s) AS last FROM (SELECT nextval('${sequence}') AS s FROM range(${calls}))`);
-  const first = Number(row!.first);
-  // Adjacent blocks are what makes the range ours; say so loudly if that ever stops holding.
-  if (Number(row!.last) - first !== (calls - 1) * SEQUENCE_BLOCK) throw new Error(`sequence ${sequence} handed out non-adjacent blocks`);
-  return first;
-}
 
 /**
  * Append changes to the log with the bulk appender, in the order they were made (their seq

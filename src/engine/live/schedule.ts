@@ -1,7 +1,7 @@
 import type { CompiledQuery } from '../../compiler/compile.js';
 import type { SqlRunner } from '../../store/store.js';
 import { rowsForIds } from '../contact/load.js';
-import { takeSequence } from './log.js';
+import { takeSequence } from '../../store/sequences.js';
 
 /**
  * The time schedule: for each (contact, time-dependent live segment) the next instant its
