@@ -239,7 +239,7 @@ export function registerSegmentCommands(program: Command): void {
           }
         };
         await print();
-        if (opts.follow) await followLive(engine, print);
+        if (opts.follow) await followLive(engine, { afterEach: print });
       });
     });
 }

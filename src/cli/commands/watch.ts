@@ -11,10 +11,10 @@ export function registerWatchCommand(program: Command): void {
         const unsubscribe = engine.live.subscribe((changes) => {
           for (const c of changes) process.stdout.write(`${c.at.toISOString()}\t${c.segmentId}\t${c.change}\t${c.contactId}\t${c.cause}\n`);
         });
-        const started = await engine.live.processPending();
-        process.stderr.write(`segmata watch: caught up (${started.contacts} contacts, ${started.changes} changes); watching\n`);
         try {
-          await followLive(engine);
+          await followLive(engine, {
+            ready: (caughtUp) => process.stderr.write(`segmata watch: caught up (${caughtUp.contacts} contacts, ${caughtUp.changes} changes); watching\n`),
+          });
         } finally {
           unsubscribe();
         }
