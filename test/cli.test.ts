@@ -152,7 +152,8 @@ describe('segmata CLI: the README walk-through', () => {
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const watching = new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), stderr.includes('watching') && resolve())));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // 'close', not 'exit': the child may exit before the parent has read all of its output.
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await Promise.race([watching, exited]);
     expect(stderr).toContain('caught up');
     child.kill('SIGINT');
