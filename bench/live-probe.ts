@@ -4,7 +4,7 @@
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { Engine } from '../src/engine/engine.js';
 const source = 'bench/data/live-base.duckdb';
-if (!existsSync(source)) throw new Error(`${source} is missing: run \`npm run bench\`, then \`node --import tsx bench/live-base.ts\``);
+if (!existsSync(source)) throw new Error(`${source} is missing: run \`npm run bench\`, then \`npm run build && node dist/bench/live-base.js\``);
 const db = 'bench/data/probe.duckdb';
 rmSync(db, { force: true }); rmSync(db + '.wal', { force: true });
 copyFileSync(source, db);

@@ -4,8 +4,9 @@ import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../src/engine/engine.js';
 import { liveBenchSegments } from './live-segments.js';
+import { projectRoot } from './root.js';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = projectRoot();
 // BENCH_FROM_BASE=1 starts from the database `bench/live-base.ts` leaves (100 segments already
 // live), skipping the ~90 s of taking them live.
 const fromBase = process.env.BENCH_FROM_BASE === '1';

@@ -7,6 +7,7 @@ import { compileSegment } from '../src/compiler/compile.js';
 import { fixedClock } from '../src/engine/clock.js';
 import { Engine } from '../src/engine/engine.js';
 import { compileContext } from '../src/engine/segments/service.js';
+import { projectRoot } from './root.js';
 
 const NOW = '2026-06-01T00:00:00Z';
 const SEED = 2026;
@@ -15,7 +16,7 @@ const accounts = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
 const interactions = Number(process.env.BENCH_INTERACTIONS ?? 10_000_000);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 
-const root = new URL('..', import.meta.url).pathname;
+const root = projectRoot();
 const dataDir = join(root, 'bench', 'data', `${contacts}-${accounts}-${interactions}-${SEED}`);
 const dbPath = join(root, 'bench', 'data', 'bench.duckdb');
 const lines: string[] = [];
