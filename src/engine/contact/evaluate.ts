@@ -26,6 +26,13 @@ export interface ContactData {
   interactions: InteractionRow[];
   /** The interactions of one type, when the holder can give them without the others (the resident state). */
   ofType?(type: string): readonly InteractionRow[];
+  /** Whether the contact exists, when the holder can tell without building its row (the resident state). */
+  exists?(): boolean;
+}
+
+/** Does the contact exist? Asked without building its attributes where the holder allows. */
+export function contactExists(data: ContactData): boolean {
+  return data.exists ? data.exists() : data.contact !== undefined;
 }
 
 /** The interactions a behavioral block of `type` reads. */
@@ -133,7 +140,7 @@ export class ContactEvaluator {
 
   /** The verdict alone, with no trace: what the live path needs, without the allocations. */
   isMember(query: Query, data: ContactData): boolean {
-    return data.contact !== undefined && this.blocksHold(query.blocks, data);
+    return contactExists(data) && this.blocksHold(query.blocks, data);
   }
 
   private blocksHold(blocks: Block[], data: ContactData): boolean {

@@ -5,7 +5,7 @@ import { isTimeDependentComparison, isTimeDependentCondition, monthChangeAt } fr
 import { SegmataError } from '../../errors.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { RecordKind } from '../../schema/types.js';
-import { ContactEvaluator, interactionsOf, valueAt, type AttrValue, type ContactData, type RecordRow } from './evaluate.js';
+import { ContactEvaluator, contactExists, interactionsOf, valueAt, type AttrValue, type ContactData, type RecordRow } from './evaluate.js';
 
 /**
  * The next instant after `now` at which a contact's verdict for a query can change with no
@@ -33,7 +33,7 @@ function toMs(v: AttrValue): number | undefined {
 /** The earliest instant after `env.now` at which the verdict may change; undefined if never by time alone. */
 export function nextChangeAt(query: Query, data: ContactData, env: NextChangeEnv): Date | undefined {
   // A contact that does not exist is never a member, whatever the time.
-  if (!data.contact) return undefined;
+  if (!contactExists(data)) return undefined;
   const finder = new CandidateFinder(env, data);
   finder.blocks(query.blocks);
   return finder.earliest === Infinity ? undefined : new Date(finder.earliest);

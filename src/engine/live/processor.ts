@@ -1,7 +1,7 @@
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { SqlRunner, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
-import type { ContactData } from '../contact/evaluate.js';
+import { contactExists, type ContactData } from '../contact/evaluate.js';
 import { nextChangeAt } from '../contact/next-change.js';
 import { segmentRepository } from '../segments/repository.js';
 import type { SegmentRecord } from '../segments/types.js';
@@ -272,6 +272,7 @@ export class LiveProcessor {
     const changes: PendingChange[] = [];
     const dueRows: DueRow[] = [];
     const nowMs = now.getTime();
+    let instant = new Date(NaN);
     for (const id of ids) {
       const st = states.get(id)!;
       const { data, members } = st;
@@ -284,17 +285,18 @@ export class LiveProcessor {
         let t = Infinity;
         for (const ms of st.dues.values()) t = Math.min(t, ms);
         if (t > nowMs) break;
-        const at = new Date(t);
+        // Contacts of a batch often share an instant: one Date for all of them.
+        if (instant.getTime() !== t) instant = new Date(t);
+        const at = instant;
         const all = st.dues.get(ALL_SEGMENTS) === t;
-        const step = evaluateContactAt(plan, registry, id, data, members, at, all ? plan.timeDependent : dueAt(plan, st.dues, t), 'time');
+        const evaluated = evaluateContactAt(plan, registry, id, data, members, at, all ? plan.timeDependent : dueAt(plan, st.dues, t), 'time', changes);
         for (const [s, ms] of st.dues) if (ms === t) dues.delete(s);
-        changes.push(...step.changes);
-        reschedule(registry, plan, data, dues, step.evaluated, at);
+        reschedule(registry, plan, data, dues, evaluated, at);
       }
       // 2. Data changes, as of now.
       const src = sources.get(id);
       if (src) {
-        if (src.has('deleted') && !data.contact) {
+        if (src.has('deleted') && !contactExists(data)) {
           // A deleted contact also leaves static segments.
           for (const s of [...members]) {
             if (staticIds.has(s)) {
@@ -303,12 +305,11 @@ export class LiveProcessor {
             }
           }
         }
-        const step = evaluateContactAt(plan, registry, id, data, members, now, reached(src), 'data_change');
-        changes.push(...step.changes);
-        reschedule(registry, plan, data, dues, step.evaluated, now);
+        const evaluated = evaluateContactAt(plan, registry, id, data, members, now, reached(src), 'data_change', changes);
+        reschedule(registry, plan, data, dues, evaluated, now);
       }
-      if (!data.contact) for (const s of st.dues.keys()) dues.delete(s);
-      dues.changed(id, dueRows);
+      if (!contactExists(data)) for (const s of st.dues.keys()) dues.delete(s);
+      dues.changed(id, st.slot, dueRows);
     }
     const maxSeq = dirty.length ? dirty[dirty.length - 1]!.seq : undefined;
     return { states, changes, dueRows, maxSeq, contacts: ids.length };
@@ -369,10 +370,10 @@ class DueEdits {
     this.dues.delete(segmentId);
   }
   /** The rows that differ from before the batch. */
-  changed(contactId: string, out: DueRow[]): void {
+  changed(contactId: string, slot: number | undefined, out: DueRow[]): void {
     for (const [s, was] of this.before) {
       const now = this.dues.get(s);
-      if (now !== was) out.push({ contactId, segmentId: s, due: now ?? null });
+      if (now !== was) out.push({ contactId, segmentId: s, due: now ?? null, slot });
     }
   }
   private note(segmentId: string): void {
@@ -384,7 +385,7 @@ class DueEdits {
 function reschedule(registry: SchemaRegistry, plan: LivePlan, data: ContactData, dues: DueEdits, evaluated: readonly SegmentRecord[], at: Date): void {
   for (const s of evaluated) {
     if (!plan.deps.get(s.id)!.timeDependent) continue;
-    const next = data.contact ? nextChangeAt(s.definition.query!, data, { registry, now: at, inlineQuery: NOTHING_INLINE }) : undefined;
+    const next = contactExists(data) ? nextChangeAt(s.definition.query!, data, { registry, now: at, inlineQuery: NOTHING_INLINE }) : undefined;
     if (next) dues.set(s.id, next.getTime());
     else dues.delete(s.id);
   }

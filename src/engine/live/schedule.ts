@@ -19,6 +19,8 @@ export interface DueRow {
   segmentId: string;
   /** Epoch ms, or null: nothing pending. */
   due: number | null;
+  /** The source's handle on the contact (ContactState.slot), when it has one. */
+  slot?: number;
 }
 
 /** A pair's current instant, in a query grouped by (contact_id, segment_id). */
