@@ -74,6 +74,7 @@ describe('DueColumns', () => {
     d.set(1, 'a', 5);
     expect(d.get(0)).toEqual(new Map([['a', 30], ['b', 10]]));
     expect(d.earliest(0)).toBe(10);
+    expect([d.find(0, 'b'), d.find(1, 'b'), d.find(0, 'unknown'), d.find(99, 'a')]).toEqual([10, undefined, undefined, undefined]);
     d.dropSegment('b');
     expect(d.get(0)).toEqual(new Map([['a', 30]]));
     expect(d.get(1)).toEqual(new Map([['a', 5]]));

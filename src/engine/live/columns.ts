@@ -244,9 +244,21 @@ export class DueColumns {
 
   get(contact: number): Map<string, number> {
     const out = new Map<string, number>();
-    if (contact >= this.head.data.length) return out;
-    for (let e = this.head.data[contact]!; e !== 0; e = this.next.data[e]!) out.set(this.segments.name(this.segment.data[e]!), this.ms.data[e]!);
+    this.forEach(contact, (ms, segmentId) => out.set(segmentId, ms));
     return out;
+  }
+
+  /** A contact's instant for one segment, if any. */
+  find(contact: number, segmentId: string): number | undefined {
+    const code = this.segments.find(segmentId);
+    if (code === undefined || contact >= this.head.data.length) return undefined;
+    for (let e = this.head.data[contact]!; e !== 0; e = this.next.data[e]!) if (this.segment.data[e] === code) return this.ms.data[e]!;
+    return undefined;
+  }
+
+  forEach(contact: number, fn: (ms: number, segmentId: string) => void): void {
+    if (contact >= this.head.data.length) return;
+    for (let e = this.head.data[contact]!; e !== 0; e = this.next.data[e]!) fn(this.ms.data[e]!, this.segments.name(this.segment.data[e]!));
   }
 
   earliest(contact: number): number {

@@ -9,7 +9,7 @@ import { evaluateContactAt, type PendingChange } from './contact-step.js';
 import { affectedBy, livePlan, reachedBy, type LivePlan } from './dependencies.js';
 import { appendChanges, applyMembershipLog } from './log.js';
 import { ALL_SEGMENTS, appendDues, compactSchedule, type DueRow } from './schedule.js';
-import { DatabaseSource, type ContactState, type LiveSource } from './source.js';
+import { DatabaseSource, type ContactState, type DueMap, type LiveSource } from './source.js';
 
 /** Contacts per micro-batch of data changes: one set-based load and one transaction each. */
 const BATCH = 5_000;
@@ -255,7 +255,8 @@ export class LiveProcessor {
       if (!set) sources.set(d.contact_id, (set = new Set()));
       set.add(d.source);
     }
-    const ids = [...new Set([...sources.keys(), ...due])];
+    // (Due contacts come once each: a time-only batch needs no merging.)
+    const ids = sources.size === 0 ? due : [...new Set([...sources.keys(), ...due])];
     const states = await this.source.load(ids, plan);
     const staticIds = new Set(segments.filter((s) => s.type === 'static').map((s) => s.id));
     // Which segments each kind of change reaches, worked out once per batch, not per contact.
@@ -273,24 +274,22 @@ export class LiveProcessor {
     const dueRows: DueRow[] = [];
     const nowMs = now.getTime();
     let instant = new Date(NaN);
-    for (const id of ids) {
-      const st = states.get(id)!;
+    for (const [id, st] of states) {
       const { data, members } = st;
       const dues = new DueEdits(st.dues);
-      // Boundaries of segments no longer live (stopped, edited) are dropped.
-      for (const s of st.dues.keys()) if (s !== ALL_SEGMENTS && !plan.deps.get(s)?.timeDependent) dues.delete(s);
       // 1. Time boundaries that have passed, each at its exact instant (catching up if late),
       //    re-evaluating only the segments whose boundary it is.
-      for (;;) {
-        let t = Infinity;
-        for (const ms of st.dues.values()) t = Math.min(t, ms);
+      for (let first = true; ; first = false) {
+        const { t, passed, stale } = earliestOf(plan, st.dues, first);
+        // Boundaries of segments no longer live (stopped, edited) are dropped.
+        for (const s of stale) dues.delete(s);
         if (t > nowMs) break;
         // Contacts of a batch often share an instant: one Date for all of them.
         if (instant.getTime() !== t) instant = new Date(t);
         const at = instant;
-        const all = st.dues.get(ALL_SEGMENTS) === t;
-        const evaluated = evaluateContactAt(plan, registry, id, data, members, at, all ? plan.timeDependent : dueAt(plan, st.dues, t), 'time', changes);
-        for (const [s, ms] of st.dues) if (ms === t) dues.delete(s);
+        const direct = passed.includes(ALL_SEGMENTS) ? plan.timeDependent : positionsOf(plan, passed);
+        const evaluated = evaluateContactAt(plan, registry, id, data, members, at, direct, 'time', changes);
+        for (const s of passed) dues.delete(s);
         reschedule(registry, plan, data, dues, evaluated, at);
       }
       // 2. Data changes, as of now.
@@ -308,7 +307,7 @@ export class LiveProcessor {
         const evaluated = evaluateContactAt(plan, registry, id, data, members, now, reached(src), 'data_change', changes);
         reschedule(registry, plan, data, dues, evaluated, now);
       }
-      if (!contactExists(data)) for (const s of st.dues.keys()) dues.delete(s);
+      if (!contactExists(data)) for (const s of segmentsOf(st.dues)) dues.delete(s);
       dues.changed(id, st.slot, dueRows);
     }
     const maxSeq = dirty.length ? dirty[dirty.length - 1]!.seq : undefined;
@@ -359,8 +358,8 @@ const NOTHING_INLINE = (): undefined => undefined;
  * every contact's schedule first.
  */
 class DueEdits {
-  private readonly before = new Map<string, number | undefined>();
-  constructor(private readonly dues: Map<string, number>) {}
+  private before: Map<string, number | undefined> | undefined;
+  constructor(private readonly dues: DueMap) {}
   set(segmentId: string, ms: number): void {
     this.note(segmentId);
     this.dues.set(segmentId, ms);
@@ -371,12 +370,13 @@ class DueEdits {
   }
   /** The rows that differ from before the batch. */
   changed(contactId: string, slot: number | undefined, out: DueRow[]): void {
-    for (const [s, was] of this.before) {
+    this.before?.forEach((was, s) => {
       const now = this.dues.get(s);
       if (now !== was) out.push({ contactId, segmentId: s, due: now ?? null, slot });
-    }
+    });
   }
   private note(segmentId: string): void {
+    this.before ??= new Map();
     if (!this.before.has(segmentId)) this.before.set(segmentId, this.dues.get(segmentId));
   }
 }
@@ -391,11 +391,40 @@ function reschedule(registry: SchemaRegistry, plan: LivePlan, data: ContactData,
   }
 }
 
-/** Positions of the segments whose boundary is instant `t`. */
-function dueAt(plan: LivePlan, dues: ReadonlyMap<string, number>, t: number): number[] {
+/**
+ * In one pass over `dues`: the earliest instant (Infinity if none) and the segments whose
+ * instant it is; with `checkStale`, also the segments no longer live and time-dependent
+ * (stopped or edited since their instant was set), left out of the rest.
+ */
+function earliestOf(plan: LivePlan, dues: DueMap, checkStale: boolean): { t: number; passed: string[]; stale: string[] } {
+  let t = Infinity;
+  const passed: string[] = [];
+  const stale: string[] = [];
+  dues.forEach((ms, s) => {
+    if (checkStale && s !== ALL_SEGMENTS && !plan.deps.get(s)?.timeDependent) stale.push(s);
+    else {
+      if (ms < t) {
+        t = ms;
+        passed.length = 0;
+      }
+      if (ms === t) passed.push(s);
+    }
+  });
+  return { t, passed, stale };
+}
+
+/** The segments of `dues` (collected first: the caller edits `dues`). */
+function segmentsOf(dues: DueMap): string[] {
+  const out: string[] = [];
+  dues.forEach((_, s) => out.push(s));
+  return out;
+}
+
+/** Positions (in the plan's order) of the live segments among `segmentIds`. */
+function positionsOf(plan: LivePlan, segmentIds: readonly string[]): number[] {
   const out: number[] = [];
-  for (const [s, ms] of dues) {
-    const p = ms === t ? plan.position.get(s) : undefined;
+  for (const s of segmentIds) {
+    const p = plan.position.get(s);
     if (p !== undefined) out.push(p);
   }
   return out;

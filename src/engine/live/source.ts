@@ -14,13 +14,45 @@ export interface MemberSet extends Iterable<string> {
   delete(segmentId: string): unknown;
 }
 
+/** One contact's time boundaries, segment → epoch ms: a Map, or a view over the resident schedule. */
+export interface DueMap {
+  get(segmentId: string): number | undefined;
+  set(segmentId: string, ms: number): void;
+  delete(segmentId: string): void;
+  forEach(fn: (ms: number, segmentId: string) => void): void;
+  /** The earliest instant, or Infinity. */
+  earliest(): number;
+}
+
+/** A DueMap held in a Map (a contact read from the database). */
+export class MapDues implements DueMap {
+  constructor(private readonly map = new Map<string, number>()) {}
+  get(segmentId: string): number | undefined {
+    return this.map.get(segmentId);
+  }
+  set(segmentId: string, ms: number): void {
+    this.map.set(segmentId, ms);
+  }
+  delete(segmentId: string): void {
+    this.map.delete(segmentId);
+  }
+  forEach(fn: (ms: number, segmentId: string) => void): void {
+    this.map.forEach(fn);
+  }
+  earliest(): number {
+    let min = Infinity;
+    for (const ms of this.map.values()) if (ms < min) min = ms;
+    return min;
+  }
+}
+
 /** What the live path knows of one contact while it re-evaluates it. */
 export interface ContactState {
   data: ContactData;
   /** Maintained segments it is a member of (updated in place by the batch). */
   members: MemberSet;
   /** Segment → its next time boundary, epoch ms (updated in place by the batch). */
-  dues: Map<string, number>;
+  dues: DueMap;
   /** The source's own handle on the contact (the resident state's index), if it has one. */
   slot?: number;
 }
@@ -72,7 +104,7 @@ export class DatabaseSource implements LiveSource {
     const data = await loadContactData(this.store, [...ids], plan.interactionTypes);
     const members = await this.memberships(ids);
     const dues = await readDues(this.store, ids);
-    return new Map(ids.map((id) => [id, { data: data.get(id) ?? EMPTY, members: members.get(id) ?? new Set(), dues: dues.get(id) ?? new Map() }]));
+    return new Map(ids.map((id) => [id, { data: data.get(id) ?? EMPTY, members: members.get(id) ?? new Set(), dues: new MapDues(dues.get(id)) }]));
   }
 
   async earliestDue(): Promise<number> {
@@ -88,7 +120,7 @@ export class DatabaseSource implements LiveSource {
 
   committed(states: ReadonlyMap<string, ContactState>): void {
     if (this.minDue === undefined) return;
-    for (const s of states.values()) for (const due of s.dues.values()) this.minDue = Math.min(this.minDue, due);
+    for (const s of states.values()) this.minDue = Math.min(this.minDue, s.dues.earliest());
   }
 
   reset(): void {
