@@ -103,7 +103,7 @@ export async function mergeEntities(
   columns: readonly StagedColumn[],
   good: GoodRows,
   at: Date,
-  capture?: (rows: readonly Row[]) => void,
+  capture?: RowCapture,
 ): Promise<WriteCounts> {
   const d = tx.dialect;
   const target = TABLES[kind];
@@ -122,7 +122,7 @@ export async function mergeEntities(
      ${matched}
      WHEN NOT MATCHED THEN INSERT (${['id', ...names].join(', ')}) VALUES (${['s.id', ...attributes.map((_, i) => `s.v${i}`)].join(', ')})`;
   // The resident live state takes the records as stored: merged with what was there, typed.
-  if (capture) capture(await tx.all(`${merge} RETURNING *`, good.params));
+  if (capture) capture.take(await tx.all(`${merge} RETURNING ${returning(tx, capture)}`, good.params));
   else await tx.run(merge, good.params);
   const inserted = (await countRows(tx, target)) - before;
   const written = { sql: `SELECT ${id.raw} AS id FROM ${d.ident(staged.table)} WHERE ${good.where}`, params: good.params };
@@ -143,7 +143,7 @@ export async function appendInteractions(
   columns: readonly StagedColumn[],
   good: GoodRows,
   at: Date,
-  capture?: (rows: readonly Row[]) => void,
+  capture?: RowCapture,
 ): Promise<WriteCounts> {
   const d = tx.dialect;
   const target = TABLES.interaction;
@@ -176,11 +176,23 @@ export async function appendInteractions(
   const insert = `INSERT INTO ${d.ident(target)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${stage} AS s WHERE ${filter}`;
   let inserted: number;
   if (capture) {
-    const rows = await tx.all(`${insert} RETURNING *`, good.params);
-    capture(rows);
+    const rows = await tx.all(`${insert} RETURNING ${returning(tx, capture)}`, good.params);
+    capture.take(rows);
     inserted = rows.length;
   } else {
     inserted = await tx.write(insert, good.params);
   }
   return { inserted, updated: 0, skipped: good.count - inserted };
+}
+
+/** Where a write hands the rows it stored (the resident live state), and which columns it reads of them. */
+export interface RowCapture {
+  /** Column names, from the schema registry. */
+  columns: readonly string[];
+  take(rows: readonly Row[]): void;
+}
+
+/** The RETURNING list of a captured write: the columns the capture reads (at least one, for the row count). */
+function returning(tx: SqlRunner, capture: RowCapture): string {
+  return capture.columns.length ? capture.columns.map((c) => tx.dialect.ident(c)).join(', ') : '*';
 }

@@ -139,6 +139,20 @@ export class ResidentSource implements LiveSource, WriteCapture {
 
   // WriteCapture: the engine's writes, as stored, before they commit.
 
+  columns(kind: RecordKind): readonly string[] {
+    const needs = this.needs;
+    if (!needs) return []; // nothing is held: any column will do
+    if (kind === 'interaction') {
+      const properties = new Set<string>();
+      for (const t of needs.interactions.values()) t.properties.forEach((p) => properties.add(p));
+      return ['contact_id', 'type', 'occurred_at', ...properties];
+    }
+    if (kind === 'contact') return ['id', ...needs.contact];
+    const attributes = new Set<string>();
+    for (const rel of CONTACT_RELATIONS) if (rel.to === kind) needs.related.get(rel.name)?.forEach((a) => attributes.add(a));
+    return ['id', ...attributes];
+  }
+
   rows(kind: RecordKind, rows: readonly Row[]): void {
     if (!this.needs) return;
     if (kind === 'contact') {
