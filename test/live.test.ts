@@ -7,6 +7,7 @@ import { referencedSegments } from '../src/definition/ast.js';
 import { TIME_UNIT_MS } from '../src/definition/operators.js';
 import type { Engine } from '../src/engine/engine.js';
 import type { SegmentRecord, SegmentStatus } from '../src/engine/segments/types.js';
+import { ALL_SEGMENTS, effectiveSchedule } from '../src/engine/live/schedule.js';
 import { TEST_NOW, tempDir } from './helpers/engine.js';
 import {
   LiveHarness,
@@ -463,8 +464,8 @@ async function checkExactInstants(engine: Engine, all: SegmentRecord[], changes:
   }
 }
 
-/** The schedule's current rows: the latest instant of each (contact, segment), when set. */
-const CURRENT_SCHEDULE = `SELECT * FROM (SELECT contact_id, segment_id, arg_max_null(due_at, seq) AS due_at FROM live_schedule GROUP BY contact_id, segment_id) WHERE due_at IS NOT NULL`;
+/** The schedule's current rows: each (contact, segment)'s latest instant unless a later '*' row supersedes it, when set. */
+const CURRENT_SCHEDULE = effectiveSchedule();
 
 /** For every live time-dependent segment, each contact's next boundary (set-based) is scheduled for it no later. */
 async function checkScheduleCovers(engine: Engine, now: Date): Promise<void> {
@@ -475,7 +476,10 @@ async function checkScheduleCovers(engine: Engine, now: Date): Promise<void> {
   for (const s of all) {
     if (s.status !== 'live' || s.type === 'static') continue;
     for (const [contact, next] of await sqlNextChanges(engine, s, all, now)) {
-      const d = due.get(`${contact}/${s.id}`);
+      // A contact's '*' instant wakes it for every segment.
+      const own = due.get(`${contact}/${s.id}`);
+      const any = due.get(`${contact}/${ALL_SEGMENTS}`);
+      const d = own === undefined ? any : any === undefined ? own : Math.min(own, any);
       if (d === undefined || d > next) missing.push(`${s.id}/${contact}: boundary ${new Date(next).toISOString()}, scheduled ${d === undefined ? 'never' : new Date(d).toISOString()}`);
     }
   }

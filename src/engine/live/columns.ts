@@ -292,11 +292,11 @@ export class DueColumns {
     this.head.data[contact] = e;
   }
 
-  /** Drop one segment's entries of every contact. */
-  dropSegment(segmentId: string): void {
+  /** Drop one segment's entries of every contact; `dropped` hears each contact that had one. */
+  dropSegment(segmentId: string, dropped?: (contact: number) => void): void {
     const code = this.segments.find(segmentId);
     if (code === undefined) return;
-    for (let c = 0; c < this.head.data.length; c++) if (this.head.data[c] !== 0) this.release(c, code);
+    for (let c = 0; c < this.head.data.length; c++) if (this.head.data[c] !== 0 && this.release(c, code)) dropped?.(c);
   }
 
   clear(): void {
@@ -305,9 +305,10 @@ export class DueColumns {
     this.size = 0;
   }
 
-  /** Unlink a contact's entries of one segment (by code) onto the free list. */
-  private release(contact: number, code: number): void {
-    if (contact >= this.head.data.length) return;
+  /** Unlink a contact's entries of one segment (by code) onto the free list; whether there were any. */
+  private release(contact: number, code: number): boolean {
+    if (contact >= this.head.data.length) return false;
+    let released = false;
     let prev = 0;
     let e = this.head.data[contact]!;
     while (e !== 0) {
@@ -317,8 +318,10 @@ export class DueColumns {
         else this.next.data[prev] = next;
         this.next.data[e] = this.free;
         this.free = e;
+        released = true;
       } else prev = e;
       e = next;
     }
+    return released;
   }
 }

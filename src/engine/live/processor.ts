@@ -40,7 +40,10 @@ type DirtyRow = { seq: number; contact_id: string; source: string };
 interface Batch {
   states: Map<string, ContactState>;
   changes: PendingChange[];
+  /** Each segment's new instant per contact (what the source holds). */
   dueRows: DueRow[];
+  /** Each contact's new earliest instant, where it differs from the stored one (what is written). */
+  earliestRows: DueRow[];
   /** The last queue entry it took. */
   maxSeq: number | undefined;
   contacts: number;
@@ -272,6 +275,7 @@ export class LiveProcessor {
     };
     const changes: PendingChange[] = [];
     const dueRows: DueRow[] = [];
+    const earliestRows: DueRow[] = [];
     const nowMs = now.getTime();
     let instant = new Date(NaN);
     for (const [id, st] of states) {
@@ -309,15 +313,19 @@ export class LiveProcessor {
       }
       if (!contactExists(data)) for (const s of segmentsOf(st.dues)) dues.delete(s);
       dues.changed(id, st.slot, dueRows);
+      // The database keeps only the earliest, as a '*' row that wakes every segment of the
+      // contact: single-segment rows (from taking a segment live) would wake only their own.
+      const earliest = st.dues.earliest();
+      if (earliest !== st.dues.stored) earliestRows.push({ contactId: id, segmentId: ALL_SEGMENTS, due: Number.isFinite(earliest) ? earliest : null, slot: st.slot });
     }
     const maxSeq = dirty.length ? dirty[dirty.length - 1]!.seq : undefined;
-    return { states, changes, dueRows, maxSeq, contacts: ids.length };
+    return { states, changes, dueRows, earliestRows, maxSeq, contacts: ids.length };
   }
 
   /** A batch's writes: its changes, new instants, and the queue entries it took. */
   private async writeBatch(tx: SqlRunner, batch: Batch): Promise<void> {
     await appendChanges(tx, batch.changes, this.clock());
-    await appendDues(tx, batch.dueRows);
+    await appendDues(tx, batch.earliestRows);
     if (batch.maxSeq !== undefined) await tx.run('DELETE FROM live_dirty WHERE seq <= $1', [batch.maxSeq]);
     if (!this.source.defersMemberships) await applyMembershipLog(tx);
   }
@@ -326,7 +334,7 @@ export class LiveProcessor {
   private finishBatch(batch: Batch): ProcessResult {
     this.batchesSinceCheckpoint++;
     if (this.source.defersMemberships) this.deferred += batch.changes.length;
-    this.appendedDues += batch.dueRows.length;
+    this.appendedDues += batch.earliestRows.length;
     this.source.committed(batch.states, batch.changes, batch.dueRows);
     if (batch.changes.length) for (const l of this.listeners) l(batch.changes);
     return { contacts: batch.contacts, changes: batch.changes.length };

@@ -6,13 +6,13 @@ import type { ContactData, InteractionRow, RecordRow } from '../contact/evaluate
 import type { WriteCapture } from '../import/import-staged.js';
 import type { SegmentRecord } from '../segments/types.js';
 import type { LivePlan } from './dependencies.js';
-import { DueColumns, InteractionColumns, RecordColumns } from './columns.js';
+import { DueColumns, GrowableFloat64, InteractionColumns, RecordColumns } from './columns.js';
 import type { PendingChange } from './contact-step.js';
 import { MinHeap } from './heap.js';
 import { dropWriteHeavyIndexes } from './indexes.js';
 import { applyMembershipLog } from './log.js';
 import { covers, needsOf, type Needs } from './needs.js';
-import { LATEST_DUE, earliestDue, type DueRow } from './schedule.js';
+import { ALL_SEGMENTS, earliestDue, effectiveSchedule, type DueRow } from './schedule.js';
 import type { ContactState, DueMap, LiveSource, MemberSet } from './source.js';
 
 const CONTACT_RELATIONS = RELATIONS.filter((r) => r.from === 'contact');
@@ -48,6 +48,10 @@ export class ResidentSource implements LiveSource, WriteCapture {
   private members = new Map<string, Uint8Array>();
   private segmentKeys = new Map<string, string>();
   private dues = new DueColumns();
+  /** Per contact index: what the database holds for it, as `DueMap.stored` says. */
+  private stored = new GrowableFloat64(Infinity);
+  /** Per contact index: the instant of its '*' row in the database (Infinity: none), single-segment rows aside. */
+  private star = new GrowableFloat64(Infinity);
   /** (earliest due, contact index), stale entries skipped when met. */
   private readonly heap = new MinHeap();
 
@@ -87,7 +91,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
     for (const id of ids) {
       const i = this.indexOf(id);
       const data = new HeldContact(this.contacts, this.related, this.interactions, i, id);
-      out.set(id, { data, members: new BitsetMembers(this.members, i), dues: new HeldDues(this.dues, i), slot: i });
+      out.set(id, { data, members: new BitsetMembers(this.members, i), dues: new HeldDues(this.dues, i, this.storedAt(i)), slot: i });
     }
     return out;
   }
@@ -124,10 +128,16 @@ export class ResidentSource implements LiveSource, WriteCapture {
     }
     // Only what changed: most of a contact's instants stay as they were.
     for (const d of dues) this.dues.set(d.slot ?? this.indexOf(d.contactId), d.segmentId, d.due);
-    // Every contact of the batch (due ones were taken off the heap) goes back with its earliest.
+    // Every contact of the batch (due ones were taken off the heap) goes back with its earliest,
+    // which is also what the database now holds as its '*' row (written wherever it differed).
     for (const st of states.values()) {
-      const next = this.dues.earliest(st.slot!);
-      if (Number.isFinite(next)) this.heap.push(next, st.slot!);
+      const i = st.slot!;
+      const next = this.dues.earliest(i);
+      this.stored.ensure(i);
+      this.stored.data[i] = next;
+      this.star.ensure(i);
+      this.star.data[i] = next;
+      if (Number.isFinite(next)) this.heap.push(next, i);
     }
   }
 
@@ -191,6 +201,10 @@ export class ResidentSource implements LiveSource, WriteCapture {
     this.stale = true;
   }
 
+  private storedAt(i: number): number {
+    return i < this.stored.data.length ? this.stored.data[i]! : Infinity;
+  }
+
   private indexOf(id: string): number {
     let i = this.index.get(id);
     if (i === undefined) {
@@ -215,6 +229,8 @@ export class ResidentSource implements LiveSource, WriteCapture {
     this.members = new Map();
     this.segmentKeys.clear();
     this.dues = new DueColumns();
+    this.stored = new GrowableFloat64(Infinity);
+    this.star = new GrowableFloat64(Infinity);
     this.heap.clear();
     this.contacts = new RecordColumns([]);
     this.related = new Map();
@@ -317,26 +333,47 @@ export class ResidentSource implements LiveSource, WriteCapture {
   private async reloadDues(segmentId?: string): Promise<void> {
     if (segmentId === undefined) {
       this.dues = new DueColumns();
+      this.stored = new GrowableFloat64(Infinity);
+      this.star = new GrowableFloat64(Infinity);
       this.heap.clear();
-    } else {
-      this.dues.dropSegment(segmentId);
     }
     const touched = new Set<number>();
+    if (segmentId !== undefined) {
+      // The segment's rows were replaced, but a contact's '*' row still stands where it was
+      // (written while this segment's instant was its earliest, perhaps): held here too, it
+      // wakes the contact then, as it would after a restart, and the batch rewrites it.
+      this.dues.dropSegment(segmentId, (i) => {
+        const star = i < this.star.data.length ? this.star.data[i]! : Infinity;
+        if (Number.isFinite(star)) this.dues.set(i, ALL_SEGMENTS, Math.min(this.dues.find(i, ALL_SEGMENTS) ?? Infinity, star));
+        touched.add(i);
+      });
+    }
     await this.store.each(
-      `SELECT contact_id, segment_id, epoch_ms(due_at) AS due FROM (
-         SELECT contact_id, segment_id, ${LATEST_DUE} AS due_at FROM live_schedule
-         ${segmentId === undefined ? '' : 'WHERE segment_id = $1'} GROUP BY contact_id, segment_id)
-       WHERE due_at IS NOT NULL`,
+      segmentId === undefined
+        ? `SELECT contact_id, segment_id, epoch_ms(due_at) AS due FROM (${effectiveSchedule()})`
+        : `SELECT contact_id, segment_id, epoch_ms(due_at) AS due FROM (${effectiveSchedule(`WHERE segment_id IN ($1, '${ALL_SEGMENTS}')`)}) WHERE segment_id = $1`,
       segmentId === undefined ? [] : [segmentId],
       (rows) => {
         for (const r of rows) {
           const i = this.indexOf(String(r.contact_id));
-          this.dues.add(i, String(r.segment_id), Number(r.due));
+          const due = Number(r.due);
+          const segment = String(r.segment_id);
+          this.dues.add(i, segment, due);
+          // A lone '*' row is what a batch would write; anything else is rewritten by the next one.
+          this.stored.ensure(i);
+          this.stored.data[i] = segment === ALL_SEGMENTS && this.stored.data[i] === Infinity ? due : NaN;
+          if (segment === ALL_SEGMENTS) {
+            this.star.ensure(i);
+            this.star.data[i] = due;
+          }
           touched.add(i);
         }
       },
     );
-    for (const i of touched) this.heap.push(this.dues.earliest(i), i);
+    for (const i of touched) {
+      const next = this.dues.earliest(i);
+      if (Number.isFinite(next)) this.heap.push(next, i);
+    }
   }
 }
 
@@ -407,6 +444,7 @@ class HeldDues implements DueMap {
   constructor(
     private readonly columns: DueColumns,
     private readonly i: number,
+    readonly stored: number,
   ) {}
   get(segmentId: string): number | undefined {
     const k = this.held().indexOf(segmentId);

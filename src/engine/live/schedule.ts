@@ -4,10 +4,16 @@ import { rowsForIds } from '../contact/load.js';
 import { takeSequence } from '../../store/sequences.js';
 
 /**
- * The time schedule: for each (contact, time-dependent live segment) the next instant its
- * membership can change with no data change. Append-only (see migration 3): the row with the
- * highest seq of a pair is current, a NULL due_at clears it. `ALL_SEGMENTS` ('*') rows come
- * from older databases and stand for every time-dependent segment.
+ * The time schedule: when each contact must next be re-evaluated with no data change.
+ * Append-only (see migration 3): the row with the highest seq of a (contact, segment) pair is
+ * current, a NULL due_at clears it. Taking a segment live seeds one row per contact and
+ * segment, set-based. The live path then leaves each contact it processes with one
+ * `ALL_SEGMENTS` ('*') row, the earliest of its instants (written unless the database already
+ * holds just that): it supersedes every earlier row of the contact, and when it passes every
+ * time-dependent segment of the contact is re-evaluated.
+ * (Writing each segment's instant cost ~7 rows per interaction, the largest part of a batch's
+ * writes; the long-running process keeps each segment's instant in memory.) Databases from
+ * before segment rows held only '*' rows, which read the same.
  */
 export const ALL_SEGMENTS = '*';
 
@@ -25,6 +31,18 @@ export interface DueRow {
 
 /** A pair's current instant, in a query grouped by (contact_id, segment_id). */
 export const LATEST_DUE = 'arg_max_null(due_at, seq)';
+
+/**
+ * The schedule's effective rows (contact_id, segment_id, due_at, seq): each pair's latest row
+ * unless a later '*' row of its contact supersedes it, set instants only. `where` narrows the
+ * rows read (it must keep each contact's '*' rows alongside the others it keeps).
+ */
+export function effectiveSchedule(where = ''): string {
+  return `SELECT contact_id, segment_id, due_at, seq FROM (
+      SELECT *, max(CASE WHEN segment_id = '${ALL_SEGMENTS}' THEN seq END) OVER (PARTITION BY contact_id) AS superseded_before
+      FROM (SELECT contact_id, segment_id, ${LATEST_DUE} AS due_at, max(seq) AS seq FROM live_schedule ${where} GROUP BY contact_id, segment_id))
+    WHERE due_at IS NOT NULL AND seq >= coalesce(superseded_before, 0)`;
+}
 /** Append new current instants (the bulk appender: no staging table, no INSERT … SELECT). */
 export async function appendDues(tx: SqlRunner, rows: readonly DueRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -44,13 +62,15 @@ export async function readDues(db: SqlRunner, ids: readonly string[]): Promise<D
     ids,
   );
   const latest = new Map<string, { seq: number; due: Date | null; contact: string; segment: string }>();
+  const supersededBefore = new Map<string, number>();
   for (const r of rows) {
     const key = `${r.contact_id}\u0000${r.segment_id}`;
     const cur = latest.get(key);
     if (!cur || r.seq > cur.seq) latest.set(key, { seq: r.seq, due: r.due_at, contact: r.contact_id, segment: r.segment_id });
+    if (r.segment_id === ALL_SEGMENTS) supersededBefore.set(r.contact_id, Math.max(supersededBefore.get(r.contact_id) ?? 0, r.seq));
   }
   for (const l of latest.values()) {
-    if (!l.due) continue;
+    if (!l.due || l.seq < (supersededBefore.get(l.contact) ?? 0)) continue;
     let m = out.get(l.contact);
     if (!m) out.set(l.contact, (m = new Map()));
     m.set(l.segment, l.due.getTime());
@@ -61,10 +81,7 @@ export async function readDues(db: SqlRunner, ids: readonly string[]): Promise<D
 /** Contacts with an instant at or before `now`, earliest first. */
 export async function dueContacts(db: SqlRunner, now: Date, limit: number): Promise<string[]> {
   const rows = await db.all<{ contact_id: string }>(
-    `SELECT contact_id FROM (
-       SELECT contact_id, ${LATEST_DUE} AS due_at FROM live_schedule
-       WHERE contact_id IN (SELECT contact_id FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ))
-       GROUP BY contact_id, segment_id)
+    `SELECT contact_id FROM (${effectiveSchedule('WHERE contact_id IN (SELECT contact_id FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ))')})
      WHERE due_at <= CAST($1 AS TIMESTAMPTZ) GROUP BY contact_id ORDER BY min(due_at), contact_id LIMIT ${limit}`,
     [now.toISOString()],
   );
@@ -73,9 +90,7 @@ export async function dueContacts(db: SqlRunner, now: Date, limit: number): Prom
 
 /** The earliest current instant (epoch ms), or Infinity. */
 export async function earliestDue(db: SqlRunner): Promise<number> {
-  const [row] = await db.all<{ due: Date | null }>(
-    `SELECT min(due_at) AS due FROM (SELECT ${LATEST_DUE} AS due_at FROM live_schedule GROUP BY contact_id, segment_id)`,
-  );
+  const [row] = await db.all<{ due: Date | null }>(`SELECT min(due_at) AS due FROM (${effectiveSchedule()})`);
   return row?.due?.getTime() ?? Infinity;
 }
 
@@ -97,8 +112,5 @@ export async function dropSegmentSchedule(tx: SqlRunner, segmentId: string): Pro
 
 /** Drop superseded and cleared rows; the table then holds one row per pending instant. */
 export async function compactSchedule(tx: SqlRunner): Promise<void> {
-  await tx.run(
-    `DELETE FROM live_schedule WHERE due_at IS NULL
-       OR seq NOT IN (SELECT max(seq) FROM live_schedule GROUP BY contact_id, segment_id)`,
-  );
+  await tx.run(`DELETE FROM live_schedule WHERE seq NOT IN (SELECT seq FROM (${effectiveSchedule()}))`);
 }

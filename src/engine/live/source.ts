@@ -5,7 +5,7 @@ import type { SegmentRecord } from '../segments/types.js';
 import type { PendingChange } from './contact-step.js';
 import type { LivePlan } from './dependencies.js';
 import { ensureLiveIndexes } from './indexes.js';
-import { dueContacts, earliestDue, readDues, type DueRow } from './schedule.js';
+import { ALL_SEGMENTS, dueContacts, earliestDue, readDues, type DueRow } from './schedule.js';
 
 /** The maintained segments a contact is a member of: a Set, or a view over the resident bitsets. */
 export interface MemberSet extends Iterable<string> {
@@ -22,11 +22,21 @@ export interface DueMap {
   forEach(fn: (ms: number, segmentId: string) => void): void;
   /** The earliest instant, or Infinity. */
   earliest(): number;
+  /**
+   * The instant of the contact's '*' row when that is all the database holds for it (Infinity
+   * when it holds nothing, NaN when it holds rows of single segments): a batch leaves the
+   * contact with one '*' row at its earliest instant, written unless this already says so.
+   */
+  readonly stored: number;
 }
 
 /** A DueMap held in a Map (a contact read from the database). */
 export class MapDues implements DueMap {
-  constructor(private readonly map = new Map<string, number>()) {}
+  readonly stored: number;
+  /** `map`: the contact's instants as the database holds them. */
+  constructor(private readonly map = new Map<string, number>()) {
+    this.stored = map.size === 0 ? Infinity : map.size === 1 && map.has(ALL_SEGMENTS) ? map.get(ALL_SEGMENTS)! : NaN;
+  }
   get(segmentId: string): number | undefined {
     return this.map.get(segmentId);
   }
