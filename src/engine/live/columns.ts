@@ -242,12 +242,6 @@ export class DueColumns {
     return this.size;
   }
 
-  get(contact: number): Map<string, number> {
-    const out = new Map<string, number>();
-    this.forEach(contact, (ms, segmentId) => out.set(segmentId, ms));
-    return out;
-  }
-
   /** A contact's instant for one segment, if any. */
   find(contact: number, segmentId: string): number | undefined {
     const code = this.segments.find(segmentId);

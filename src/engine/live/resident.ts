@@ -6,7 +6,7 @@ import type { ContactData, InteractionRow, RecordRow } from '../contact/evaluate
 import type { WriteCapture } from '../import/import-staged.js';
 import type { SegmentRecord } from '../segments/types.js';
 import type { LivePlan } from './dependencies.js';
-import { DueColumns, GrowableFloat64, InteractionColumns, RecordColumns } from './columns.js';
+import { DueColumns, GrowableFloat64, GrowableInt32, InteractionColumns, RecordColumns } from './columns.js';
 import type { PendingChange } from './contact-step.js';
 import { MinHeap } from './heap.js';
 import { dropWriteHeavyIndexes } from './indexes.js';
@@ -48,10 +48,10 @@ export class ResidentSource implements LiveSource, WriteCapture {
   private members = new Map<string, Uint8Array>();
   private segmentKeys = new Map<string, string>();
   private dues = new DueColumns();
-  /** Per contact index: what the database holds for it, as `DueMap.stored` says. */
-  private stored = new GrowableFloat64(Infinity);
-  /** Per contact index: the instant of its '*' row in the database (Infinity: none), single-segment rows aside. */
+  /** Per contact index: the instant of its '*' row in the database (Infinity: none). */
   private star = new GrowableFloat64(Infinity);
+  /** Per contact index: 1 while the database also holds single-segment rows of it (from taking a segment live). */
+  private bySegment = new GrowableInt32();
   /** (earliest due, contact index), stale entries skipped when met. */
   private readonly heap = new MinHeap();
 
@@ -133,10 +133,9 @@ export class ResidentSource implements LiveSource, WriteCapture {
     for (const st of states.values()) {
       const i = st.slot!;
       const next = this.dues.earliest(i);
-      this.stored.ensure(i);
-      this.stored.data[i] = next;
       this.star.ensure(i);
       this.star.data[i] = next;
+      if (i < this.bySegment.data.length) this.bySegment.data[i] = 0;
       if (Number.isFinite(next)) this.heap.push(next, i);
     }
   }
@@ -201,8 +200,13 @@ export class ResidentSource implements LiveSource, WriteCapture {
     this.stale = true;
   }
 
+  /** What the database holds for contact `i`, as `DueMap.stored` says. */
   private storedAt(i: number): number {
-    return i < this.stored.data.length ? this.stored.data[i]! : Infinity;
+    return i < this.bySegment.data.length && this.bySegment.data[i] === 1 ? NaN : this.starAt(i);
+  }
+
+  private starAt(i: number): number {
+    return i < this.star.data.length ? this.star.data[i]! : Infinity;
   }
 
   private indexOf(id: string): number {
@@ -229,8 +233,8 @@ export class ResidentSource implements LiveSource, WriteCapture {
     this.members = new Map();
     this.segmentKeys.clear();
     this.dues = new DueColumns();
-    this.stored = new GrowableFloat64(Infinity);
     this.star = new GrowableFloat64(Infinity);
+    this.bySegment = new GrowableInt32();
     this.heap.clear();
     this.contacts = new RecordColumns([]);
     this.related = new Map();
@@ -333,8 +337,8 @@ export class ResidentSource implements LiveSource, WriteCapture {
   private async reloadDues(segmentId?: string): Promise<void> {
     if (segmentId === undefined) {
       this.dues = new DueColumns();
-      this.stored = new GrowableFloat64(Infinity);
       this.star = new GrowableFloat64(Infinity);
+      this.bySegment = new GrowableInt32();
       this.heap.clear();
     }
     const touched = new Set<number>();
@@ -343,7 +347,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
       // (written while this segment's instant was its earliest, perhaps): held here too, it
       // wakes the contact then, as it would after a restart, and the batch rewrites it.
       this.dues.dropSegment(segmentId, (i) => {
-        const star = i < this.star.data.length ? this.star.data[i]! : Infinity;
+        const star = this.starAt(i);
         if (Number.isFinite(star)) this.dues.set(i, ALL_SEGMENTS, Math.min(this.dues.find(i, ALL_SEGMENTS) ?? Infinity, star));
         touched.add(i);
       });
@@ -359,12 +363,13 @@ export class ResidentSource implements LiveSource, WriteCapture {
           const due = Number(r.due);
           const segment = String(r.segment_id);
           this.dues.add(i, segment, due);
-          // A lone '*' row is what a batch would write; anything else is rewritten by the next one.
-          this.stored.ensure(i);
-          this.stored.data[i] = segment === ALL_SEGMENTS && this.stored.data[i] === Infinity ? due : NaN;
+          // A lone '*' row is what a batch would write; single-segment rows make its next batch write one.
           if (segment === ALL_SEGMENTS) {
             this.star.ensure(i);
             this.star.data[i] = due;
+          } else {
+            this.bySegment.ensure(i);
+            this.bySegment.data[i] = 1;
           }
           touched.add(i);
         }
