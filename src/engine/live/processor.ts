@@ -335,7 +335,7 @@ export class LiveProcessor {
     this.batchesSinceCheckpoint++;
     if (this.source.defersMemberships) this.deferred += batch.changes.length;
     this.appendedDues += batch.earliestRows.length;
-    this.source.committed(batch.states, batch.changes, batch.dueRows);
+    this.source.committed(batch.states, batch.dueRows);
     if (batch.changes.length) for (const l of this.listeners) l(batch.changes);
     return { contacts: batch.contacts, changes: batch.changes.length };
   }

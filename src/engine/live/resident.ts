@@ -7,7 +7,6 @@ import type { WriteCapture } from '../import/import-staged.js';
 import type { SegmentRecord } from '../segments/types.js';
 import type { LivePlan } from './dependencies.js';
 import { DueColumns, GrowableFloat64, GrowableInt32, InteractionColumns, RecordColumns } from './columns.js';
-import type { PendingChange } from './contact-step.js';
 import { MinHeap } from './heap.js';
 import { dropWriteHeavyIndexes } from './indexes.js';
 import { applyMembershipLog } from './log.js';
@@ -116,7 +115,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
     return [...out].map((i) => this.ids[i]!);
   }
 
-  committed(states: ReadonlyMap<string, ContactState>, _changes: readonly PendingChange[], dues: readonly DueRow[]): void {
+  committed(states: ReadonlyMap<string, ContactState>, dues: readonly DueRow[]): void {
     // Each state was loaded here, so it carries its slot and its members' final values: no
     // lookups by contact id (100,000 of them cost ~0.1 s in a large time step).
     for (const st of states.values()) {

@@ -2,7 +2,6 @@ import type { Store } from '../../store/store.js';
 import type { ContactData } from '../contact/evaluate.js';
 import { loadContactData, rowsForIds } from '../contact/load.js';
 import type { SegmentRecord } from '../segments/types.js';
-import type { PendingChange } from './contact-step.js';
 import type { LivePlan } from './dependencies.js';
 import { ensureLiveIndexes } from './indexes.js';
 import { ALL_SEGMENTS, dueContacts, earliestDue, readDues, type DueRow } from './schedule.js';
@@ -86,8 +85,8 @@ export interface LiveSource {
   earliestDue(): Promise<number>;
   /** Contacts with a boundary at or before `now`, earliest first. */
   dueContacts(now: Date, limit: number): Promise<string[]>;
-  /** The batch that changed these states — these membership changes, these new instants — committed. */
-  committed(states: ReadonlyMap<string, ContactState>, changes: readonly PendingChange[], dues: readonly DueRow[]): void;
+  /** The batch that changed these states (their final memberships, these new instants) committed. */
+  committed(states: ReadonlyMap<string, ContactState>, dues: readonly DueRow[]): void;
   /** A batch failed, or the database changed behind the source's back: re-read everything. */
   reset(): void;
 }
