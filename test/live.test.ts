@@ -827,19 +827,27 @@ describe('live segments (examples)', () => {
     const heard: string[] = [];
     h.engine.live.subscribe((batch) => heard.push(...batch.map((c) => `${c.contactId} ${c.change}`)));
     // No processPending: the ingest's own transaction recorded the entry, and told subscribers.
-    await h.engine.ingestInteractions([open('c1', NOW)]);
+    await h.engine.ingestInteractions([open('c1', NOW, 'i1')]);
     expect(heard).toEqual(['c1 entered']);
     expect(await changes('openers')).toEqual([{ contact: 'c1', change: 'entered', at: NOW.toISOString(), cause: 'data_change' }]);
+    // Its queue entries were handed over, never queued.
+    expect(await h.engine.store.all('SELECT * FROM live_dirty')).toEqual([]);
+    // A re-send stores nothing and so changes nothing; two rows of one contact enter it once.
+    const resent = await h.engine.ingestInteractions([open('c1', NOW, 'i1')]);
+    expect(resent.inserted).toBe(0);
+    await h.engine.ingestInteractions([open('c2', at(-days(40)), 'i2'), open('c2', at(-days(1)), 'i3')]);
+    expect(heard).toEqual(['c1 entered', 'c2 entered']);
     expect(await h.engine.store.all('SELECT * FROM live_dirty')).toEqual([]);
     // A refused write changes nothing, records nothing, and the next one is recorded as before.
     await expect(h.engine.ingestInteractions([{ contact_id: 'c2', type: 'email_open', occurred_at: 'not a date' }])).rejects.toThrow(/occurred_at/);
-    expect(heard).toEqual(['c1 entered']);
-    // A new live segment: the first write after it is queued, and processing takes it in.
+    expect(heard).toEqual(['c1 entered', 'c2 entered']);
+    // A new live segment: the first writes after it are queued, and processing takes them in.
     await live(DORMANT);
-    await h.engine.ingestInteractions([open('c2', NOW)]);
-    expect((await h.engine.store.all('SELECT contact_id FROM live_dirty')).map((r) => r.contact_id)).toEqual(['c2']);
+    await h.engine.upsertRecords('contacts', [{ id: 'c3' }]);
+    await h.engine.ingestInteractions([open('c3', NOW)]);
+    expect((await h.engine.store.all('SELECT DISTINCT contact_id FROM live_dirty')).map((r) => r.contact_id)).toEqual(['c3']);
     await processPending();
-    expect(await members('openers')).toEqual(['c1', 'c2']);
+    expect(await members('openers')).toEqual(['c1', 'c2', 'c3']);
     expect(await members('dormant')).toEqual([]);
   });
 

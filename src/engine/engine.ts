@@ -119,7 +119,7 @@ export class Engine {
 
   /** Import a CSV or JSONL file of `kind` (SPEC §1); all-or-nothing unless `skipBadRows`. */
   async importFile(kind: ImportKind, path: string, options?: ImportOptions): Promise<ImportReport> {
-    return this.live.recordingWithin((beforeCommit) => importFile({ ...this.importContext(), beforeCommit }, kind, path, options));
+    return this.live.recordingWithin((live) => importFile({ ...this.importContext(), live }, kind, path, options));
   }
 
   /**
@@ -128,7 +128,7 @@ export class Engine {
    * all-or-nothing as an import. The touched contacts are queued for live segments.
    */
   async upsertRecords(kind: EntityKind, rows: readonly Record<string, unknown>[], options?: RecordsOptions): Promise<ImportReport> {
-    return this.live.recordingWithin((beforeCommit) => upsertRecords({ ...this.importContext(), beforeCommit }, kind, rows, options));
+    return this.live.recordingWithin((live) => upsertRecords({ ...this.importContext(), live }, kind, rows, options));
   }
 
   /**
@@ -137,7 +137,7 @@ export class Engine {
    * long-running process (resident) the changes they cause are recorded in the same transaction.
    */
   async ingestInteractions(rows: readonly Record<string, unknown>[], options?: RecordsOptions): Promise<ImportReport> {
-    return this.live.recordingWithin((beforeCommit) => ingestInteractions({ ...this.importContext(), beforeCommit }, rows, options));
+    return this.live.recordingWithin((live) => ingestInteractions({ ...this.importContext(), live }, rows, options));
   }
 
   /** Delete records by id in one transaction (unknown ids are ignored); the number deleted. */

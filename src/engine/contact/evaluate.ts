@@ -28,6 +28,12 @@ export interface ContactData {
   ofType?(type: string): readonly InteractionRow[];
   /** Whether the contact exists, when the holder can tell without building its row (the resident state). */
   exists?(): boolean;
+  /**
+   * Drop the rows built for evaluations (the resident state builds them on demand): a batch
+   * keeps its contacts until it commits, and 100,000 contacts' rows kept that long are work
+   * for the garbage collector.
+   */
+  release?(): void;
 }
 
 /** Does the contact exist? Asked without building its attributes where the holder allows. */

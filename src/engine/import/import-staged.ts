@@ -3,6 +3,7 @@ import type { SchemaRegistry } from '../../schema/registry.js';
 import type { RecordKind } from '../../schema/types.js';
 import type { Row, SqlRunner, StagedFile, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
+import type { QueueEntry } from '../records/change-capture.js';
 import { recordKindOf, type TargetColumn } from './columns.js';
 import { appendInteractions, mergeEntities, type GoodRows, type RowCapture } from './merge.js';
 import { inPhase } from './progress.js';
@@ -16,8 +17,23 @@ export interface ImportContext {
   clock: Clock;
   /** Told the rows each write stores, inside its transaction (the live path's resident state). */
   capture?: WriteCapture;
-  /** Runs in each write's transaction just before it commits (the live path records the changes the write causes). */
-  beforeCommit?: (tx: SqlRunner) => Promise<void>;
+  /** The live path's part in each write's transaction (a long-running process records the changes a write causes in it). */
+  live?: InlineRecording;
+}
+
+/**
+ * How the live path records a write's changes in the write's own transaction: a long-running
+ * process's ingest then costs one transaction, and its changes are recorded when it is acknowledged.
+ */
+export interface InlineRecording {
+  /**
+   * Asked in the transaction before `rows` rows are written: will this write's changes be
+   * recorded in it? Then a captured interaction append hands its change-queue entries to
+   * `beforeCommit` instead of queueing them.
+   */
+  takes(tx: SqlRunner, rows: number): Promise<boolean>;
+  /** Just before the commit: record the changes of the handed-over `entries`, or else of the change queue. */
+  beforeCommit(tx: SqlRunner, entries?: readonly QueueEntry[]): Promise<void>;
 }
 
 /**
@@ -85,11 +101,13 @@ export async function importStaged(
               .transaction(async (tx) => {
                 const at = ctx.clock();
                 const capture = captureFor(ctx.capture, recordKind, good.count);
+                let handed: QueueEntry[] | undefined;
+                const handOver = recordKind === 'interaction' && capture && (await ctx.live?.takes(tx, good.count)) ? (e: QueueEntry[]) => (handed = e) : undefined;
                 const written =
                   recordKind === 'interaction'
-                    ? await appendInteractions(tx, staged, columns, good, at, capture)
+                    ? await appendInteractions(tx, staged, columns, good, at, capture, handOver)
                     : await mergeEntities(tx, recordKind, staged, columns, good, at, capture);
-                await ctx.beforeCommit?.(tx);
+                await ctx.live?.beforeCommit(tx, handed);
                 return written;
               })
               .catch((e: unknown) => {

@@ -2,7 +2,7 @@ import { SegmataError } from '../../errors.js';
 import { TABLES } from '../../schema/defaults.js';
 import type { RecordKind } from '../../schema/types.js';
 import type { Row, SqlRunner, SqlValue, StagedFile } from '../../store/store.js';
-import { enqueueAccountContacts, enqueueContacts, enqueueInteractions } from '../records/change-capture.js';
+import { enqueueAccountContacts, enqueueContacts, enqueueInteractions, interactionEntries, type QueueEntry } from '../records/change-capture.js';
 import { presentSql, type StagedColumn } from './validate.js';
 
 /** Which staged rows to write. */
@@ -135,7 +135,10 @@ export async function mergeEntities(
 /**
  * Append the good rows to the interactions table. A row whose id is already stored, or came
  * earlier in the file, is a re-send and is skipped; rows without an id are always new. The
- * contacts of the appended rows are enqueued for live segments at `at`, per interaction type.
+ * contacts of the appended rows are enqueued for live segments at `at`, per interaction type —
+ * or, with `handOver` (the live path records this write's changes in its own transaction), a
+ * captured append hands those entries over instead: queued, they would only be read back and
+ * deleted before the commit.
  */
 export async function appendInteractions(
   tx: SqlRunner,
@@ -144,6 +147,7 @@ export async function appendInteractions(
   good: GoodRows,
   at: Date,
   capture?: RowCapture,
+  handOver?: (entries: QueueEntry[]) => void,
 ): Promise<WriteCounts> {
   const d = tx.dialect;
   const target = TABLES.interaction;
@@ -171,13 +175,15 @@ export async function appendInteractions(
   const contact = columns.find((c) => c.target.name === 'contact_id');
   const type = columns.find((c) => c.target.name === 'type');
   if (!contact || !type) throw new SegmataError('invalid_import', 'an interaction file needs contact_id and type columns');
+  const handing = capture && handOver;
   // Before the append: afterwards the re-send filter would exclude the appended rows themselves.
-  await enqueueInteractions(tx, { sql: `SELECT s.${contact.raw} AS contact_id, s.${type.raw} AS type FROM ${stage} AS s WHERE ${filter}`, params: good.params }, at);
+  if (!handing) await enqueueInteractions(tx, { sql: `SELECT s.${contact.raw} AS contact_id, s.${type.raw} AS type FROM ${stage} AS s WHERE ${filter}`, params: good.params }, at);
   const insert = `INSERT INTO ${d.ident(target)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${stage} AS s WHERE ${filter}`;
   let inserted: number;
   if (capture) {
-    const rows = await tx.all(`${insert} RETURNING ${returning(tx, capture)}`, good.params);
+    const rows = await tx.all(`${insert} RETURNING ${returning(tx, capture, handing ? ['contact_id', 'type'] : [])}`, good.params);
     capture.take(rows);
+    handOver?.(interactionEntries(rows));
     inserted = rows.length;
   } else {
     inserted = await tx.write(insert, good.params);
@@ -192,7 +198,7 @@ export interface RowCapture {
   take(rows: readonly Row[]): void;
 }
 
-/** The RETURNING list of a captured write: the columns the capture reads (at least one, for the row count). */
-function returning(tx: SqlRunner, capture: RowCapture): string {
-  return capture.columns.length ? capture.columns.map((c) => tx.dialect.ident(c)).join(', ') : '*';
+/** The RETURNING list of a captured write: the columns the capture reads and `also` (at least one, for the row count). */
+function returning(tx: SqlRunner, capture: RowCapture, also: readonly string[] = []): string {
+  return capture.columns.length ? [...new Set([...capture.columns, ...also])].map((c) => tx.dialect.ident(c)).join(', ') : '*';
 }

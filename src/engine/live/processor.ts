@@ -1,4 +1,6 @@
 import type { SchemaRegistry } from '../../schema/registry.js';
+import type { InlineRecording } from '../import/import-staged.js';
+import type { QueueEntry } from '../records/change-capture.js';
 import type { SqlRunner, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { contactExists, type ContactData } from '../contact/evaluate.js';
@@ -34,7 +36,7 @@ export type ChangeListener = (changes: PendingChange[]) => void;
 /** Re-evaluates given live segments set-based (the segment service does this). */
 export type BulkReevaluate = (segmentIds: string[], at: Date) => Promise<void>;
 
-type DirtyRow = { seq: number; contact_id: string; source: string };
+type DirtyRow = QueueEntry & { seq: number };
 
 /** One micro-batch, evaluated and ready to write. */
 interface Batch {
@@ -101,29 +103,42 @@ export class LiveProcessor {
 
   /**
    * Run a write so that the live changes it causes are recorded in its own transaction: the
-   * write is handed a hook to call just before it commits. A long-running process's ingest then
-   * costs one transaction instead of two, and its changes are recorded when it is acknowledged.
+   * write is handed the hooks of `InlineRecording`. A long-running process's ingest then costs
+   * one transaction instead of two, and its changes are recorded when it is acknowledged.
    * Only with a source that reads no database (the resident state), only when the live
    * segments are as last prepared, and only for batches of ordinary size; otherwise the queue
    * entries stay for `processPending`, as always.
    */
-  async recordingWithin<T>(write: (beforeCommit: (tx: SqlRunner) => Promise<void>) => Promise<T>): Promise<T> {
-    if (this.source.readsDatabase) return write(async () => undefined);
+  async recordingWithin<T>(write: (live: InlineRecording) => Promise<T>): Promise<T> {
+    const none: InlineRecording = { takes: async () => false, beforeCommit: async () => undefined };
+    if (this.source.readsDatabase) return write(none);
     while (this.running) await this.running.catch(() => undefined);
     let batch: Batch | undefined;
     let tookDue = false;
-    const beforeCommit = async (tx: SqlRunner): Promise<void> => {
-      const cached = this.cached;
-      if (!cached || this.prepared !== cached.key || !this.source.ready || (await planKey(tx)) !== cached.key) return;
-      const dirty = await readQueue(tx);
-      if (dirty.length === 0 || dirty.length === BATCH) return;
-      const now = this.clock();
-      const due = await this.takeDue(now);
-      tookDue = due.length > 0;
-      batch = await this.evaluateBatch(cached.plan, cached.segments, now, dirty, due);
-      await this.writeBatch(tx, batch);
+    const live: InlineRecording = {
+      takes: async (tx, rows) => rows < BATCH && (await this.preparedFor(tx)),
+      beforeCommit: async (tx, entries) => {
+        // Handed-over entries were never queued; otherwise the queue holds this write's entries
+        // (and any left by earlier writes), taken here unless that is a whole batch or more.
+        let dirty: readonly QueueEntry[] | undefined = entries;
+        let maxSeq: number | undefined;
+        if (!dirty) {
+          if (!(await this.preparedFor(tx))) return;
+          const queued = await readQueue(tx);
+          if (queued.length === BATCH) return;
+          dirty = queued;
+          maxSeq = lastSeq(queued);
+        }
+        if (dirty.length === 0) return;
+        const now = this.clock();
+        const due = await this.takeDue(now);
+        tookDue = due.length > 0;
+        const cached = this.cached!;
+        batch = await this.evaluateBatch(cached.plan, cached.segments, now, dirty, due, maxSeq);
+        await this.writeBatch(tx, batch);
+      },
     };
-    const run = write(beforeCommit).then(
+    const run = write(live).then(
       (out) => {
         if (batch) this.finishBatch(batch);
         return out;
@@ -143,6 +158,12 @@ export class LiveProcessor {
     } finally {
       this.running = undefined;
     }
+  }
+
+  /** Is the source ready for the live segments as they stand (as read in `tx`)? */
+  private async preparedFor(tx: SqlRunner): Promise<boolean> {
+    const cached = this.cached;
+    return !!cached && this.prepared === cached.key && this.source.ready && (await planKey(tx)) === cached.key;
   }
 
   /** The earliest scheduled time boundary, if any (a watcher sleeps until then). */
@@ -203,7 +224,7 @@ export class LiveProcessor {
       }
       const due = await this.takeDue(now);
       if (dirty.length === 0 && due.length === 0) break;
-      const result = await this.processBatch(plan, segments, now, dirty, due);
+      const result = await this.processBatch(plan, segments, now, dirty, due, lastSeq(dirty));
       total.contacts += result.contacts;
       total.changes += result.changes;
       current = { ...current, changed: false };
@@ -243,14 +264,24 @@ export class LiveProcessor {
     return true;
   }
 
-  private async processBatch(plan: LivePlan, segments: SegmentRecord[], now: Date, dirty: DirtyRow[], due: string[]): Promise<ProcessResult> {
-    const batch = await this.evaluateBatch(plan, segments, now, dirty, due);
+  private async processBatch(plan: LivePlan, segments: SegmentRecord[], now: Date, dirty: DirtyRow[], due: string[], maxSeq: number | undefined): Promise<ProcessResult> {
+    const batch = await this.evaluateBatch(plan, segments, now, dirty, due, maxSeq);
     await this.store.transaction((tx) => this.writeBatch(tx, batch));
     return this.finishBatch(batch);
   }
 
-  /** Evaluate the queued and due contacts of a batch in memory: its changes and new instants, nothing written. */
-  private async evaluateBatch(plan: LivePlan, segments: SegmentRecord[], now: Date, dirty: DirtyRow[], due: string[]): Promise<Batch> {
+  /**
+   * Evaluate the queued and due contacts of a batch in memory: its changes and new instants,
+   * nothing written. `maxSeq`: the last queue entry it takes (none for handed-over entries).
+   */
+  private async evaluateBatch(
+    plan: LivePlan,
+    segments: SegmentRecord[],
+    now: Date,
+    dirty: readonly QueueEntry[],
+    due: string[],
+    maxSeq: number | undefined,
+  ): Promise<Batch> {
     const registry = this.registry();
     const sources = new Map<string, Set<string>>();
     for (const d of dirty) {
@@ -317,8 +348,8 @@ export class LiveProcessor {
       // contact: single-segment rows (from taking a segment live) would wake only their own.
       const earliest = st.dues.earliest();
       if (earliest !== st.dues.stored) earliestRows.push({ contactId: id, segmentId: ALL_SEGMENTS, due: Number.isFinite(earliest) ? earliest : null, slot: st.slot });
+      data.release?.();
     }
-    const maxSeq = dirty.length ? dirty[dirty.length - 1]!.seq : undefined;
     return { states, changes, dueRows, earliestRows, maxSeq, contacts: ids.length };
   }
 
@@ -341,6 +372,8 @@ export class LiveProcessor {
   }
 }
 
+const lastSeq = (dirty: readonly DirtyRow[]): number | undefined => (dirty.length ? dirty[dirty.length - 1]!.seq : undefined);
+
 /** The oldest queued changes, one batch of them. */
 function readQueue(db: SqlRunner): Promise<DirtyRow[]> {
   return db.all<DirtyRow>(`SELECT seq, contact_id, source FROM live_dirty ORDER BY seq LIMIT ${BATCH}`);
@@ -351,10 +384,12 @@ function readQueue(db: SqlRunner): Promise<DirtyRow[]> {
  * made within the same instant (a fixed --now clock, or two lifecycle operations in one ms).
  */
 async function planKey(db: SqlRunner): Promise<string> {
-  const [row] = await db.all<{ s: string | null; u: Date | null; e: Date | null }>(
-    `SELECT string_agg(id || ':' || status || ':' || version, ',' ORDER BY id) AS s, max(updated_at) AS u, max(evaluated_at) AS e FROM segments`,
+  // A sum of 64-bit hashes: half the cost of listing them (it is asked twice per batch), and a
+  // change that leaves the sum and count as they were is a 1-in-2^64 chance.
+  const [row] = await db.all<{ h: string | null; n: number; u: Date | null; e: Date | null }>(
+    `SELECT CAST(sum(hash(id, status, version)) AS VARCHAR) AS h, count(*) AS n, max(updated_at) AS u, max(evaluated_at) AS e FROM segments`,
   );
-  return `${row?.s}|${row?.u?.getTime()}|${row?.e?.getTime()}`;
+  return `${row?.h}|${row?.n}|${row?.u?.getTime()}|${row?.e?.getTime()}`;
 }
 
 /** Live segments reference only maintained segments: nothing is evaluated inline. */

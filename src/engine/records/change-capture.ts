@@ -44,6 +44,23 @@ export async function enqueueAccountContacts(tx: SqlRunner, ids: BoundSql, at: D
   );
 }
 
+/** A change-queue entry: a contact and what changed about it (a source, as above). */
+export type QueueEntry = { contact_id: string; source: string };
+
+/** The queue entries of stored interaction rows (as `enqueueInteractions` would write them), without a query. */
+export function interactionEntries(rows: readonly Readonly<Record<string, unknown>>[]): QueueEntry[] {
+  const seen = new Set<string>();
+  const out: QueueEntry[] = [];
+  for (const r of rows) {
+    const entry = { contact_id: String(r.contact_id), source: `interaction:${String(r.type)}` };
+    const key = `${entry.contact_id}\u0000${entry.source}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(entry);
+  }
+  return out;
+}
+
 /** One entry per contact and interaction type of the interactions `rows` selects (columns `contact_id`, `type`). */
 export async function enqueueInteractions(tx: SqlRunner, rows: BoundSql, at: Date): Promise<void> {
   await enqueue(tx, { sql: `SELECT contact_id, 'interaction:' || type AS source FROM (${rows.sql}) AS i`, params: rows.params }, at);
