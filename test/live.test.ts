@@ -851,6 +851,33 @@ describe('live segments (examples)', () => {
     expect(await members('dormant')).toEqual([]);
   });
 
+  it('a long-running process applies deferred memberships in the background, while batches go on and without conflicting with segment writes', async () => {
+    await h.close();
+    h = await LiveHarness.open(join(dir.dir, 'background.duckdb'), NOW, true);
+    await h.engine.upsertRecords('contacts', [{ id: 'c1' }, { id: 'c2' }, { id: 'c3' }]);
+    await live(OPENERS);
+    await processPending();
+    const stored = async (): Promise<string[]> =>
+      (await h.engine.store.all<{ contact_id: string }>("SELECT contact_id FROM memberships WHERE segment_id = 'openers' ORDER BY 1")).map((r) => r.contact_id);
+    await h.engine.ingestInteractions([open('c1', NOW)]);
+    expect(await stored(), 'deferred: in the change log, not yet in the table').toEqual([]);
+    await h.engine.live.maintain({ syncNow: true });
+    // A writer of segments or memberships waits for the sync in flight, and none starts while it writes.
+    await h.engine.live.exclusive(async () => {
+      expect(await stored(), 'the sync in flight committed first').toEqual(['c1']);
+      await h.engine.ingestInteractions([open('c2', NOW)]);
+      await h.engine.live.maintain({ syncNow: true });
+    });
+    await h.engine.live.exclusive(async () => undefined);
+    expect(await stored(), 'no sync started meanwhile').toEqual(['c1']);
+    // Batches go on while it runs, and a lifecycle operation on the same segment row does not fail on it.
+    await h.engine.live.maintain({ syncNow: true });
+    await h.engine.ingestInteractions([open('c3', NOW)]);
+    await h.engine.segments.stop('openers');
+    expect(await members('openers')).toEqual(['c1', 'c2', 'c3']);
+    expect((await h.engine.segments.get('openers')).memberCount).toBe(3);
+  });
+
   it('subscribe() receives each batch of changes until unsubscribed', async () => {
     await live(OPENERS);
     const received: { segmentId: string; contactId: string; change: string; at: string; cause: string }[] = [];

@@ -30,7 +30,7 @@ export async function followLive(engine: Engine, options: FollowOptions = {}): P
     let first = true;
     while (!stopping) {
       const done = await engine.live.processPending();
-      // Deferred memberships reach the table between batches, not inside them.
+      // Housekeeping between passes: deferred memberships (in the background), checkpoints.
       await engine.live.maintain();
       await options.afterEach?.();
       if (first) options.ready?.(done);

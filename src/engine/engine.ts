@@ -61,11 +61,12 @@ export class Engine {
       registry: () => this.reg,
       clock,
       sync: () => this.live.sync(),
+      exclusive: (fn) => this.live.exclusive(fn),
       membershipWritten: (id) => this.capture?.membershipWritten(id),
     });
     this.live = new LiveProcessor(store, () => this.reg, clock, (ids, at) => this.segments.reevaluate(ids, at, 'data_change'));
     if (resident) {
-      this.capture = new ResidentSource(store, () => this.reg);
+      this.capture = new ResidentSource(store, () => this.reg, () => this.live.sync());
       this.live.useSource(this.capture);
     }
   }
@@ -150,6 +151,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    await this.live.flush();
     await this.live.maintain();
     await this.store.close();
   }

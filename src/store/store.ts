@@ -89,6 +89,12 @@ export interface Store extends SqlRunner {
   readonly kind: 'duckdb' | 'postgres';
   /** Run `fn` in one transaction: all its statements land, or none do. */
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Run `fn` in one transaction on a second connection, concurrently with this one's work:
+   * maintenance that must not stall it. The caller keeps its writes clear of the tables the
+   * other connection writes meanwhile (a conflict fails one of them).
+   */
+  backgroundTransaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
   /** Stage a CSV/JSONL file as text columns with the engine's own bulk reader. */
   stageFile(path: string, options: StageOptions): Promise<StagedFile>;
   /**

@@ -9,7 +9,6 @@ import type { LivePlan } from './dependencies.js';
 import { DueColumns, GrowableFloat64, GrowableInt32, InteractionColumns, RecordColumns } from './columns.js';
 import { MinHeap } from './heap.js';
 import { dropWriteHeavyIndexes } from './indexes.js';
-import { applyMembershipLog } from './log.js';
 import { covers, needsOf, type Needs } from './needs.js';
 import { ALL_SEGMENTS, earliestDue, effectiveSchedule, type DueRow } from './schedule.js';
 import type { ContactState, DueMap, LiveSource, MemberSet } from './source.js';
@@ -63,6 +62,8 @@ export class ResidentSource implements LiveSource, WriteCapture {
   constructor(
     private readonly store: Store,
     private readonly registry: () => SchemaRegistry,
+    /** Brings the memberships table up to date with the change log (the live processor's `sync`). */
+    private readonly syncMemberships: () => Promise<void>,
   ) {}
 
   private indexesDropped = false;
@@ -336,7 +337,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
     for (const id of [...this.segmentKeys.keys()]) if (!keys.has(id)) this.segmentKeys.delete(id);
     const changed = [...keys].filter(([id, key]) => this.segmentKeys.get(id) !== key).map(([id]) => id);
     if (changed.length === 0) return;
-    await this.store.transaction((tx) => applyMembershipLog(tx));
+    await this.syncMemberships();
     const everything = this.segmentKeys.size === 0;
     for (const id of changed) {
       let bits: Uint8Array = new Uint8Array((this.ids.length >> 3) + 1);

@@ -27,6 +27,11 @@ export interface SegmentContext {
    * cannot tell: two writes may fall within the same millisecond.
    */
   membershipWritten?: (segmentId: string) => void;
+  /**
+   * Run a write of segments or memberships with no background sync of memberships in flight
+   * (the live path's, see LiveProcessor.exclusive): both would write the same rows.
+   */
+  exclusive?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 /** Is this segment's membership maintained (and so read as stored members by others)? */
@@ -94,6 +99,12 @@ export class SegmentService {
     return this.ctx.clock();
   }
 
+  /** A transaction that writes segments or memberships. */
+  private transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    const run = (): Promise<T> => this.ctx.store.transaction(fn);
+    return this.ctx.exclusive ? this.ctx.exclusive(run) : run();
+  }
+
   /** Every operation starts here, so each sees memberships and counts up to date. */
   async list(): Promise<SegmentRecord[]> {
     await this.ctx.sync?.();
@@ -112,7 +123,7 @@ export class SegmentService {
       throw new SegmataError('conflict', `segment "${def.id}" already exists (use "segments update ${def.id}")`);
     }
     const now = this.now();
-    await this.ctx.store.transaction(async (tx) => {
+    await this.transaction(async (tx) => {
       const { members, ...stored } = def;
       await repo.insert(tx, def.type === 'static' ? stored : def, now);
       if (def.type === 'static' && members && members.length > 0) {
@@ -141,7 +152,7 @@ export class SegmentService {
     }
     if (current.status === 'live') this.checkReferencesLive(def, all);
     const now = this.now();
-    await this.ctx.store.transaction(async (tx) => {
+    await this.transaction(async (tx) => {
       await repo.updateDefinition(tx, def, current.version + 1, now);
       if (current.status === 'live' && def.type !== 'static') {
         // Editing a live segment keeps it live and re-evaluates it at once.
@@ -199,7 +210,7 @@ export class SegmentService {
     validateDefinition(s.definition, this.ctx, all, id);
     this.checkReferencesLive(s.definition, all);
     try {
-      const diff = await this.ctx.store.transaction(async (tx) => {
+      const diff = await this.transaction(async (tx) => {
         const live = all.map((x) => (x.id === id ? { ...x, status: 'live' as const } : x));
         const d = await this.evaluateInto(tx, live, s.definition, now, 'go_live');
         await repo.setStatus(tx, id, 'live', now);
@@ -234,7 +245,7 @@ export class SegmentService {
     if (users.length > 0) {
       throw new SegmataError('lifecycle', `segment "${id}" is referenced by ${users.map((u) => `"${u.id}" (${u.status})`).join(', ')}; remove the reference first`);
     }
-    await this.ctx.store.transaction((tx) => repo.delete(tx, id));
+    await this.transaction((tx) => repo.delete(tx, id));
   }
 
   /** Re-evaluate live segments now (all of them in dependency order, or one and its dependents). */
@@ -249,7 +260,7 @@ export class SegmentService {
       if (s.status !== 'live') throw new SegmataError('lifecycle', `segment "${s.id}" is ${s.status}; only live segments are refreshed`);
       if (s.type === 'static') continue;
       const started = performance.now();
-      const diff = await this.ctx.store.transaction(async (tx) => {
+      const diff = await this.transaction(async (tx) => {
         const d = await this.evaluateInto(tx, all, s.definition, now, 'refresh');
         if (id) await this.cascade(tx, all, id, now);
         return d;
@@ -267,7 +278,7 @@ export class SegmentService {
     if (ids.length === 0) return;
     const all = await this.list();
     const wanted = new Set(ids);
-    await this.ctx.store.transaction(async (tx) => {
+    await this.transaction(async (tx) => {
       for (const s of dependencyOrder(all)) {
         if (s.status !== 'live' || s.type === 'static') continue;
         const reads = referencedSegments(s.definition.query);
@@ -321,7 +332,7 @@ export class SegmentService {
     if (s.type !== 'static') throw new SegmataError('lifecycle', `segment "${id}" is ${s.type}; only static segments have hand-picked members`);
     const unique = [...new Set(ids)];
     const now = this.now();
-    return this.ctx.store.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       if (mode === 'add') await checkContactsExist(tx, unique);
       const n = await changeStaticMembers(tx, id, unique, mode, now);
       this.ctx.membershipWritten?.(id);

@@ -114,9 +114,26 @@ class ConnectionRunner implements SqlRunner {
   }
 }
 
+/** `fn` in one transaction on `conn`: committed if it returns, rolled back if it throws. */
+async function inTransaction<T>(conn: DuckDBConnection, fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+  const tx = new ConnectionRunner(conn);
+  await tx.run('BEGIN TRANSACTION');
+  try {
+    const out = await fn(tx);
+    await tx.run('COMMIT');
+    return out;
+  } catch (e) {
+    await tx.run('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
 export class DuckDBStore extends ConnectionRunner implements Store {
   readonly kind = 'duckdb' as const;
   private readonly lock = new Lock();
+  /** The second connection of `backgroundTransaction`, opened on first use, and its own lock. */
+  private background: DuckDBConnection | undefined;
+  private readonly backgroundLock = new Lock();
   private stageCounter = 0;
 
   private constructor(
@@ -183,17 +200,13 @@ export class DuckDBStore extends ConnectionRunner implements Store {
   }
 
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
-    return this.lock.hold(async () => {
-      const tx = new ConnectionRunner(this.conn);
-      await tx.run('BEGIN TRANSACTION');
-      try {
-        const out = await fn(tx);
-        await tx.run('COMMIT');
-        return out;
-      } catch (e) {
-        await tx.run('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
+    return this.lock.hold(() => inTransaction(this.conn, fn));
+  }
+
+  async backgroundTransaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    return this.backgroundLock.hold(async () => {
+      this.background ??= await this.instance.connect();
+      return inTransaction(this.background, fn);
     });
   }
 
@@ -213,6 +226,7 @@ export class DuckDBStore extends ConnectionRunner implements Store {
   }
 
   async close(): Promise<void> {
+    await this.backgroundLock.hold(async () => this.background?.closeSync());
     await this.lock.hold(async () => {
       this.conn.closeSync();
       this.instance.closeSync();
