@@ -151,7 +151,8 @@ export class Engine {
   }
 
   async close(): Promise<void> {
-    await this.live.flush();
+    // Everything deferred applied, and the background sync ended, before the store closes.
+    await this.live.sync();
     await this.live.maintain();
     await this.store.close();
   }

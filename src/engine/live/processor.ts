@@ -227,11 +227,6 @@ export class LiveProcessor {
     }
   }
 
-  /** Everything deferred applied and the background sync ended (before the store closes). */
-  async flush(): Promise<void> {
-    await this.sync();
-  }
-
   private lastCheckpoint = performance.now();
   private batchesSinceCheckpoint = 0;
   private lastSync = performance.now();
