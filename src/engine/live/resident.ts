@@ -10,7 +10,7 @@ import { DueColumns, GrowableFloat64, GrowableInt32, InteractionColumns, RecordC
 import { MinHeap } from './heap.js';
 import { dropWriteHeavyIndexes } from './indexes.js';
 import { covers, needsOf, type Needs } from './needs.js';
-import { ALL_SEGMENTS, earliestDue, effectiveSchedule, type DueRow } from './schedule.js';
+import { ALL_SEGMENTS, earliestPassed, effectiveSchedule, type DueRow } from './schedule.js';
 import type { ContactState, DueMap, LiveSource, MemberSet } from './source.js';
 
 const CONTACT_RELATIONS = RELATIONS.filter((r) => r.from === 'contact');
@@ -77,7 +77,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
     if (!this.needs || !covers(this.needs, needsOf(queries, this.registry(), now.getTime()))) {
       // Windows reach back from the earliest instant still to be evaluated: a boundary that
       // passed while the process was down is evaluated at its own instant.
-      const from = Math.min(now.getTime(), await earliestDue(this.store));
+      const from = Math.min(now.getTime(), await earliestPassed(this.store, now));
       const want = needsOf(queries, this.registry(), from);
       const more = this.needs && missing(this.needs, want);
       // In one transaction: a consistent snapshot, and no write slips by uncaptured meanwhile.

@@ -88,6 +88,20 @@ export async function dueContacts(db: SqlRunner, now: Date, limit: number): Prom
   return rows.map((r) => r.contact_id);
 }
 
+/**
+ * The earliest current instant at or before `now` (epoch ms), or Infinity if none has passed.
+ * Only contacts with some row that early are read: the whole schedule's effective rows take
+ * seconds at 1M contacts, and what a caller of this needs is how far back the overdue reach.
+ */
+export async function earliestPassed(db: SqlRunner, now: Date): Promise<number> {
+  const [row] = await db.all<{ due: Date | null }>(
+    `SELECT min(due_at) AS due FROM (${effectiveSchedule('WHERE contact_id IN (SELECT contact_id FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ))')})
+     WHERE due_at <= CAST($1 AS TIMESTAMPTZ)`,
+    [now.toISOString()],
+  );
+  return row?.due?.getTime() ?? Infinity;
+}
+
 /** The earliest current instant (epoch ms), or Infinity. */
 export async function earliestDue(db: SqlRunner): Promise<number> {
   const [row] = await db.all<{ due: Date | null }>(`SELECT min(due_at) AS due FROM (${effectiveSchedule()})`);
