@@ -205,7 +205,11 @@ export class DuckDBStore extends ConnectionRunner implements Store {
 
   async backgroundTransaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     return this.backgroundLock.hold(async () => {
-      this.background ??= await this.instance.connect();
+      if (!this.background) {
+        this.background = await this.instance.connect();
+        // Instants are handled in UTC on every connection (see open).
+        await this.background.run("SET TimeZone = 'UTC'");
+      }
       return inTransaction(this.background, fn);
     });
   }
