@@ -114,8 +114,7 @@ export class LiveProcessor {
    * entries stay for `processPending`, as always.
    */
   async recordingWithin<T>(write: (live: InlineRecording) => Promise<T>): Promise<T> {
-    const none: InlineRecording = { takes: async () => false, beforeCommit: async () => undefined };
-    if (this.source.readsDatabase) return write(none);
+    if (this.source.readsDatabase) return write(NOT_INLINE);
     while (this.running) await this.running.catch(() => undefined);
     let batch: Batch | undefined;
     let tookDue = false;
@@ -436,6 +435,9 @@ export class LiveProcessor {
     return { contacts: batch.contacts, changes: batch.changes.length };
   }
 }
+
+/** A write whose changes are left in the queue for `processPending`. */
+const NOT_INLINE: InlineRecording = { takes: async () => false, beforeCommit: async () => undefined };
 
 const lastSeq = (dirty: readonly DirtyRow[]): number | undefined => (dirty.length ? dirty[dirty.length - 1]!.seq : undefined);
 

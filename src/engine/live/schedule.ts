@@ -78,10 +78,16 @@ export async function readDues(db: SqlRunner, ids: readonly string[]): Promise<D
   return out;
 }
 
+/**
+ * The effective rows of the contacts with some row at or before `$1` (an instant): reading
+ * only those, not the whole schedule, is what keeps the overdue queries cheap.
+ */
+const OVERDUE_CONTACTS_SCHEDULE = effectiveSchedule('WHERE contact_id IN (SELECT contact_id FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ))');
+
 /** Contacts with an instant at or before `now`, earliest first. */
 export async function dueContacts(db: SqlRunner, now: Date, limit: number): Promise<string[]> {
   const rows = await db.all<{ contact_id: string }>(
-    `SELECT contact_id FROM (${effectiveSchedule('WHERE contact_id IN (SELECT contact_id FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ))')})
+    `SELECT contact_id FROM (${OVERDUE_CONTACTS_SCHEDULE})
      WHERE due_at <= CAST($1 AS TIMESTAMPTZ) GROUP BY contact_id ORDER BY min(due_at), contact_id LIMIT ${limit}`,
     [now.toISOString()],
   );
@@ -89,13 +95,12 @@ export async function dueContacts(db: SqlRunner, now: Date, limit: number): Prom
 }
 
 /**
- * The earliest current instant at or before `now` (epoch ms), or Infinity if none has passed.
- * Only contacts with some row that early are read: the whole schedule's effective rows take
- * seconds at 1M contacts, and what a caller of this needs is how far back the overdue reach.
+ * The earliest current instant at or before `now` (epoch ms), or Infinity if none has passed:
+ * how far back the overdue reach (the whole schedule's effective rows take seconds at 1M contacts).
  */
 export async function earliestPassed(db: SqlRunner, now: Date): Promise<number> {
   const [row] = await db.all<{ due: Date | null }>(
-    `SELECT min(due_at) AS due FROM (${effectiveSchedule('WHERE contact_id IN (SELECT contact_id FROM live_schedule WHERE due_at <= CAST($1 AS TIMESTAMPTZ))')})
+    `SELECT min(due_at) AS due FROM (${OVERDUE_CONTACTS_SCHEDULE})
      WHERE due_at <= CAST($1 AS TIMESTAMPTZ)`,
     [now.toISOString()],
   );

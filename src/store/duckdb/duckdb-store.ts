@@ -114,6 +114,9 @@ class ConnectionRunner implements SqlRunner {
   }
 }
 
+/** Every connection handles instants in UTC; a DATE casts to its midnight UTC. */
+const UTC = "SET TimeZone = 'UTC'";
+
 /** `fn` in one transaction on `conn`: committed if it returns, rolled back if it throws. */
 async function inTransaction<T>(conn: DuckDBConnection, fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
   const tx = new ConnectionRunner(conn);
@@ -157,8 +160,7 @@ export class DuckDBStore extends ConnectionRunner implements Store {
     }
     const conn = await instance.connect();
     const store = new DuckDBStore(instance, conn);
-    // All instants are handled in UTC; a DATE casts to its midnight UTC.
-    await store.run("SET TimeZone = 'UTC'");
+    await store.run(UTC);
     // Query progress (read by `progress()` for import bars) is only tracked with the bar on;
     // DuckDB's own printing of it stays off.
     await store.run('SET enable_progress_bar = true');
@@ -207,8 +209,7 @@ export class DuckDBStore extends ConnectionRunner implements Store {
     return this.backgroundLock.hold(async () => {
       if (!this.background) {
         this.background = await this.instance.connect();
-        // Instants are handled in UTC on every connection (see open).
-        await this.background.run("SET TimeZone = 'UTC'");
+        await this.background.run(UTC);
       }
       return inTransaction(this.background, fn);
     });
