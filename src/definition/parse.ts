@@ -58,6 +58,12 @@ function describeError(e: ErrorObject, root: unknown): Issue | undefined {
       return { path, message: `must be at most ${String(p.limit)} characters` };
     case 'minimum':
       return { path, message: `must be at least ${String(p.limit)}, got ${JSON.stringify(value)}` };
+    case 'maximum':
+      return { path, message: `must be at most ${String(p.limit)}, got ${JSON.stringify(value)}` };
+    case 'maxItems':
+      return { path, message: `must have at most ${String(p.limit)} item(s)` };
+    case 'format':
+      return { path, message: `must be ${p.format === 'date-time' ? 'an ISO 8601 date-time' : `a ${String(p.format)}`}, got ${JSON.stringify(value)}` };
     case 'pattern':
       return { path, message: `${JSON.stringify(value)} does not match ${String(p.pattern)}` };
     default:
@@ -65,20 +71,26 @@ function describeError(e: ErrorObject, root: unknown): Issue | undefined {
   }
 }
 
+/** Ajv's errors for `root` as readable issues with dotted paths, each once (any schema, e.g. an HTTP body's). */
+export function issuesFromAjv(errors: readonly ErrorObject[], root: unknown): Issue[] {
+  const seen = new Set<string>();
+  const issues: Issue[] = [];
+  for (const e of errors) {
+    const issue = describeError(e, root);
+    if (!issue) continue;
+    const key = `${issue.path}|${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
+  }
+  return issues;
+}
+
 /** Structural validation: the JSON has the shape of a segment definition. */
 export function parseDefinitionShape(input: unknown): Omit<SegmentDefinition, 'id'> & { id?: string } {
   if (!validateShape(input)) {
-    const seen = new Set<string>();
-    const issues: Issue[] = [];
-    for (const e of validateShape.errors ?? []) {
-      const issue = describeError(e, input);
-      if (!issue) continue;
-      const key = `${issue.path}|${issue.message}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        issues.push(issue);
-      }
-    }
+    const issues = issuesFromAjv(validateShape.errors ?? [], input);
     if (issues.length === 0) issues.push({ path: '', message: 'is not a segment definition' });
     throw SegmataError.fromIssues('invalid_definition', 'invalid segment definition', issues);
   }

@@ -124,6 +124,22 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 5,
+    name: 'HTTP API: keys and audit log',
+    async up(db) {
+      // A key is shown once, when created; only its SHA-256 is stored. `prefix` (its first
+      // characters) names it in listings and logs without revealing it.
+      await db.run(`CREATE TABLE api_keys (
+        id VARCHAR PRIMARY KEY, prefix VARCHAR NOT NULL, hash VARCHAR NOT NULL UNIQUE, role VARCHAR NOT NULL,
+        name VARCHAR NOT NULL, created_at TIMESTAMPTZ NOT NULL, revoked_at TIMESTAMPTZ)`);
+      // Who changed which segment, how, and between which versions.
+      await db.run('CREATE SEQUENCE audit_seq START 1');
+      await db.run(`CREATE TABLE audit_log (
+        seq BIGINT NOT NULL DEFAULT nextval('audit_seq'), happened_at TIMESTAMPTZ NOT NULL, actor VARCHAR NOT NULL,
+        action VARCHAR NOT NULL, segment_id VARCHAR NOT NULL, version_before INTEGER, version_after INTEGER)`);
+    },
+  },
 ];
 
 

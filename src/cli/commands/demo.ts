@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { demoSegments, generateDataset } from '../../engine/demo/index.js';
+import { holdsData, loadDemo } from '../../engine/demo/load.js';
 import type { Engine } from '../../engine/engine.js';
 import { SegmataError } from '../../errors.js';
 import { withEngine } from '../context.js';
@@ -38,40 +35,22 @@ export function registerDemoCommand(program: Command): void {
     .option('--reuse', 'if the database already holds data, keep it and just print the summary')
     .action(async (opts: { contacts: string; accounts: string; interactions: string; seed: string; reuse?: boolean }, cmd: Command) =>
       withEngine(cmd, async (engine) => {
-        const [existing] = await engine.store.all<{ n: number }>('SELECT count(*) AS n FROM contacts');
-        if ((existing?.n ?? 0) > 0) {
+        if (await holdsData(engine)) {
           if (opts.reuse) {
             await summary(engine);
             return;
           }
           throw new SegmataError('conflict', 'the database already holds contacts; use another --db for the demo (or --reuse to keep it)');
         }
-        const dir = mkdtempSync(join(tmpdir(), 'segmata-demo-'));
         const bar = progressBar('demo');
         try {
-          const { files } = await generateDataset({
-            dir,
-            contacts: positiveInt('contacts', opts.contacts),
-            accounts: positiveInt('accounts', opts.accounts),
-            interactions: positiveInt('interactions', opts.interactions),
-            seed: positiveInt('seed', opts.seed),
-            now: engine.clock(),
-            onProgress: (done, total) => bar.update('generating', (done / Math.max(total, 1)) * 50),
-          });
-          const order = ['accounts', 'contacts', 'leads', 'interactions'] as const;
-          for (const [i, kind] of order.entries()) {
-            await engine.importFile(kind, files[kind], { onProgress: () => bar.update(`importing ${kind}`, 50 + (i / order.length) * 40) });
-          }
-          // Nothing is live yet: this just clears the change queue the imports filled.
-          await engine.live.processPending();
-          bar.update('segments', 95);
-          for (const def of demoSegments()) {
-            const s = await engine.segments.create(def);
-            await engine.segments.goLive(s.id);
-          }
+          await loadDemo(
+            engine,
+            { contacts: positiveInt('contacts', opts.contacts), accounts: positiveInt('accounts', opts.accounts), interactions: positiveInt('interactions', opts.interactions), seed: positiveInt('seed', opts.seed) },
+            (phase, percent) => bar.update(phase, percent),
+          );
         } finally {
           bar.stop();
-          rmSync(dir, { recursive: true, force: true });
         }
         await summary(engine);
       }),

@@ -135,7 +135,11 @@ export class SegmentService {
     return this.get(def.id);
   }
 
-  async update(id: string, input: unknown): Promise<SegmentRecord> {
+  /**
+   * Replace a segment's definition. `expectedVersion` (optimistic concurrency): the version the
+   * edit was made on; if the segment was saved since, nothing changes and a conflict says so.
+   */
+  async update(id: string, input: unknown, options: { expectedVersion?: number } = {}): Promise<SegmentRecord> {
     const all = await this.list();
     const current = all.find((s) => s.id === id);
     if (!current) throw new SegmataError('not_found', `segment "${id}" does not exist`);
@@ -153,7 +157,15 @@ export class SegmentService {
     if (current.status === 'live') this.checkReferencesLive(def, all);
     const now = this.now();
     await this.transaction(async (tx) => {
-      await repo.updateDefinition(tx, def, current.version + 1, now);
+      // Read again inside the transaction: another write may have committed since `list`.
+      const [row] = await tx.all<{ version: number }>('SELECT version FROM segments WHERE id = $1', [id]);
+      if (!row) throw new SegmataError('not_found', `segment "${id}" does not exist`);
+      if (options.expectedVersion !== undefined && row.version !== options.expectedVersion) {
+        throw new SegmataError('conflict', `segment "${id}" is at version ${row.version}, not ${options.expectedVersion}: it was saved meanwhile; reload it and apply the edit again`, [
+          { path: 'version', message: `expected ${row.version}` },
+        ]);
+      }
+      await repo.updateDefinition(tx, def, row.version + 1, now);
       if (current.status === 'live' && def.type !== 'static') {
         // Editing a live segment keeps it live and re-evaluates it at once.
         const updated = all.map((s) => (s.id === id ? { ...s, definition: def } : s));

@@ -154,7 +154,12 @@ export class DuckDBStore extends ConnectionRunner implements Store {
     } catch (e) {
       const msg = describe(e);
       if (/lock/i.test(msg)) {
-        throw new SegmataError('store', `database ${path} is in use by another process (${msg.split('\n')[0]})`);
+        // Only one process may open the file; the usual holder is a running server or watcher.
+        const pid = /PID (\d+)/.exec(msg)?.[1];
+        throw new SegmataError(
+          'conflict',
+          `database ${path} is in use by another process${pid ? ` (PID ${pid})` : ''}, most likely a running "segmata serve" or "segmata watch": stop it first, or make the change through its HTTP API`,
+        );
       }
       throw new SegmataError('store', `cannot open database ${path}: ${msg.split('\n')[0]}`);
     }
