@@ -3,8 +3,10 @@ import { isSegmataError } from '../errors.js';
 import { registerDeleteCommand } from './commands/delete.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerKeyCommands } from './commands/keys.js';
 import { registerSchemaCommands } from './commands/schema.js';
 import { registerSegmentCommands } from './commands/segments.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerTemplateCommands } from './commands/templates.js';
 import { registerWatchCommand } from './commands/watch.js';
 
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerWatchCommand(program);
   registerDeleteCommand(program);
+  registerServeCommand(program);
+  registerKeyCommands(program);
   return program;
 }
 

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import type { AttributeType, RecordKind } from '../../schema/types.js';
+import type { ApiContext } from '../server.js';
+import { op } from '../schemas.js';
+
+const ENTITIES = ['contact', 'account', 'lead', 'interaction'] as const;
+const TYPES = ['string', 'number', 'boolean', 'date', 'datetime'] as const;
+const NAME = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'lower-case letters, digits and _' } as const;
+
+const schemaDocument = {
+  type: 'object',
+  required: ['entities', 'interactionTypes'],
+  properties: {
+    entities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'attributes'],
+        properties: {
+          name: { enum: ENTITIES },
+          attributes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'type', 'queryable', 'builtin'],
+              properties: { name: { type: 'string' }, type: { enum: TYPES }, queryable: { type: 'boolean' }, builtin: { type: 'boolean' } },
+            },
+          },
+        },
+      },
+    },
+    interactionTypes: {
+      type: 'array',
+      items: { type: 'object', required: ['name', 'queryable', 'builtin'], properties: { name: { type: 'string' }, queryable: { type: 'boolean' }, builtin: { type: 'boolean' } } },
+    },
+  },
+} as const;
+
+export function registerSchemaRoutes(api: FastifyInstance, { engine }: ApiContext): void {
+  const document = () => ({
+    entities: ENTITIES.map((name) => ({
+      name,
+      attributes: engine.registry.attributes(name).map((a) => ({ name: a.name, type: a.type, queryable: a.queryable, builtin: a.builtin })),
+    })),
+    interactionTypes: engine.registry.allInteractionTypes().map((t) => ({ name: t.name, queryable: t.queryable, builtin: t.builtin })),
+  });
+
+  api.get('/schema', {
+    schema: op('viewer', 'schema', 'Entities with their attributes, and interaction types', { response: { 200: schemaDocument } }),
+    handler: async () => document(),
+  });
+
+  api.post('/schema/attributes', {
+    schema: op('admin', 'schema', 'Add an attribute to an entity (interaction properties are attributes of `interaction`)', {
+      body: {
+        type: 'object',
+        required: ['entity', 'name', 'type'],
+        additionalProperties: false,
+        properties: { entity: { enum: ENTITIES }, name: NAME, type: { enum: TYPES }, queryable: { type: 'boolean', default: true } },
+      },
+      response: { 201: schemaDocument },
+    }),
+    handler: async (request, reply) => {
+      const b = request.body as { entity: RecordKind; name: string; type: AttributeType; queryable: boolean };
+      await engine.addAttribute(b.entity, b.name, b.type, b.queryable);
+      return reply.code(201).send(document());
+    },
+  });
+
+  api.post('/schema/interaction-types', {
+    schema: op('admin', 'schema', 'Add an interaction type', {
+      body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: NAME, queryable: { type: 'boolean', default: true } } },
+      response: { 201: schemaDocument },
+    }),
+    handler: async (request, reply) => {
+      const b = request.body as { name: string; queryable: boolean };
+      await engine.addInteractionType(b.name, b.queryable);
+      return reply.code(201).send(document());
+    },
+  });
+}

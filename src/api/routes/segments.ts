@@ -1,0 +1,372 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { recordAudit, type AuditAction } from '../../engine/access/audit.js';
+import { describeExplanation } from '../../engine/contact/describe-explanation.js';
+import { describeBlocks } from '../../definition/describe.js';
+import { memberHistory, memberPage, overlaps, type HistoryBucket } from '../../engine/segments/insights.js';
+import type { SegmentRecord } from '../../engine/segments/types.js';
+import { csvField, jsonRow, plain } from '../../engine/records/values.js';
+import { actorOf } from '../auth.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { httpProblem } from '../problem.js';
+import type { ApiContext } from '../server.js';
+import { cursorParam, idParams, limitParam, op, pageOf } from '../schemas.js';
+
+const STATUSES = ['draft', 'live', 'stopped', 'error'] as const;
+const TYPES = ['dynamic', 'static', 'compound'] as const;
+
+/** A segment as the API shows it: instants in ISO 8601, and its definition in words. */
+export function segmentJson(s: SegmentRecord) {
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    type: s.type,
+    status: s.status,
+    version: s.version,
+    error: s.error,
+    memberCount: s.memberCount,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+    evaluatedAt: s.evaluatedAt ? s.evaluatedAt.toISOString() : null,
+    definition: s.definition,
+  };
+}
+
+const etagOf = (s: SegmentRecord): string => `"${s.version}"`;
+
+/** The version an `If-Match` names: `"3"`, `W/"3"` or `3`. */
+function expectedVersion(request: FastifyRequest): number {
+  const header = request.headers['if-match'];
+  if (header === undefined) {
+    throw httpProblem(428, 'precondition-required', 'send If-Match with the segment\'s ETag (its version, e.g. If-Match: "3"), so an edit never overwrites one made meanwhile', [
+      { path: 'header.if-match', message: 'required' },
+    ]);
+  }
+  const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(String(header));
+  if (!m) throw httpProblem(400, 'validation', `header.if-match: expected the segment's ETag, e.g. "3", got ${JSON.stringify(header)}`, [{ path: 'header.if-match', message: 'not an ETag of this API' }]);
+  return Number(m[1]);
+}
+
+const evaluationResult = {
+  type: 'object',
+  required: ['segment'],
+  properties: {
+    segment: { $ref: 'segment#' },
+    members: { type: 'integer' },
+    entered: { type: 'integer' },
+    exited: { type: 'integer' },
+    ms: { type: 'number' },
+  },
+} as const;
+
+const changeItem = {
+  type: 'object',
+  required: ['seq', 'contactId', 'change', 'at', 'cause'],
+  properties: {
+    seq: { type: 'integer' },
+    contactId: { type: 'string' },
+    change: { enum: ['entered', 'exited'] },
+    at: { type: 'string', description: 'the instant it took effect (for a window passing: the exact instant)' },
+    cause: { type: 'string' },
+  },
+} as const;
+
+const definitionBody = { $ref: 'segment-definition#' } as const;
+
+export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: ApiContext): void {
+  const segments = engine.segments;
+  const audit = async (request: FastifyRequest, action: AuditAction, segmentId: string, before: number | null, after: number | null): Promise<void> =>
+    recordAudit(engine.store, { at: engine.clock(), actor: actorOf(request), action, segmentId, versionBefore: before, versionAfter: after });
+  const send = (reply: FastifyReply, s: SegmentRecord, code = 200) => reply.code(code).header('etag', etagOf(s)).send(segmentJson(s));
+
+  api.get('/segments', {
+    schema: op('viewer', 'segments', 'List segments: search by name or id, filter by status and type (paged, by name)', {
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          search: { type: 'string', maxLength: 200 },
+          status: { type: 'array', items: { enum: STATUSES } },
+          type: { type: 'array', items: { enum: TYPES } },
+          limit: limitParam,
+          cursor: cursorParam,
+        },
+      },
+      response: { 200: { ...pageOf({ $ref: 'segment#' }), properties: { ...pageOf({}).properties, items: { type: 'array', items: { $ref: 'segment#' } }, total: { type: 'integer' } } } },
+    }),
+    handler: async (request) => {
+      const q = request.query as { search?: string; status?: string[]; type?: string[]; limit: number; cursor?: string };
+      const after = decodeCursor(q.cursor);
+      const needle = q.search?.toLowerCase();
+      const key = (s: SegmentRecord): string => `${s.name.toLowerCase()}\u0000${s.id}`;
+      const matching = (await segments.list())
+        .filter((s) => (!needle || s.name.toLowerCase().includes(needle) || s.id.includes(needle)) && (!q.status?.length || q.status.includes(s.status)) && (!q.type?.length || q.type.includes(s.type)))
+        .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+      const rest = after === undefined ? matching : matching.filter((s) => key(s) > after);
+      const items = rest.slice(0, q.limit);
+      return { items: items.map(segmentJson), total: matching.length, ...(rest.length > q.limit ? { next: encodeCursor(key(items[items.length - 1]!)) } : {}) };
+    },
+  });
+
+  api.post('/segments', {
+    schema: op('editor', 'segments', 'Create a segment (a draft) from its definition', { body: definitionBody, response: { 201: { $ref: 'segment#' } } }),
+    handler: async (request, reply) => {
+      const s = await segments.create(request.body);
+      await audit(request, 'create', s.id, null, s.version);
+      return send(reply, s, 201);
+    },
+  });
+
+  api.post('/segments/estimate', {
+    schema: op('viewer', 'segments', 'Estimate a definition without saving it: total members and each block\'s own count', {
+      body: definitionBody,
+      response: {
+        200: {
+          type: 'object',
+          required: ['total', 'blocks'],
+          properties: {
+            total: { type: 'integer' },
+            blocks: { type: 'array', items: { type: 'object', required: ['index', 'kind', 'count'], properties: { index: { type: 'integer' }, kind: { type: 'string' }, count: { type: 'integer' } } } },
+            ms: { type: 'number' },
+          },
+        },
+      },
+    }),
+    handler: async (request) => segments.estimate(request.body),
+  });
+
+  api.get('/segments/overlap', {
+    schema: op('viewer', 'segments', 'Pairwise intersections of segments\' members', {
+      querystring: { type: 'object', required: ['ids'], additionalProperties: false, properties: { ids: { type: 'string', minLength: 1, description: 'comma-separated segment ids, 2 to 20' } } },
+      response: {
+        200: {
+          type: 'object',
+          required: ['segments', 'pairs'],
+          properties: {
+            segments: { type: 'array', items: { type: 'object', required: ['id', 'members'], properties: { id: { type: 'string' }, members: { type: 'integer' } } } },
+            pairs: { type: 'array', items: { type: 'object', required: ['a', 'b', 'both'], properties: { a: { type: 'string' }, b: { type: 'string' }, both: { type: 'integer' } } } },
+          },
+        },
+      },
+    }),
+    handler: async (request) => {
+      const ids = [...new Set((request.query as { ids: string }).ids.split(',').map((s) => s.trim()).filter(Boolean))];
+      if (ids.length < 2 || ids.length > 20) throw httpProblem(400, 'validation', `query.ids: give 2 to 20 segment ids, got ${ids.length}`, [{ path: 'query.ids', message: 'expected 2 to 20 ids' }]);
+      const found = await Promise.all(ids.map((id) => segments.get(id)));
+      return { segments: found.map((s) => ({ id: s.id, members: s.memberCount })), pairs: await overlaps(engine.store, ids) };
+    },
+  });
+
+  api.get('/segments/:id', {
+    schema: op('viewer', 'segments', 'One segment (its ETag is its version), with its definition in words', {
+      params: idParams('id'),
+      response: { 200: { $ref: 'segment#' } },
+    }),
+    handler: async (request, reply) => send(reply, await segments.get((request.params as { id: string }).id)),
+  });
+
+  api.get('/segments/:id/summary', {
+    schema: op('viewer', 'segments', 'A segment\'s definition in plain words', {
+      params: idParams('id'),
+      response: { 200: { type: 'object', required: ['id', 'summary'], properties: { id: { type: 'string' }, summary: { type: 'string' } } } },
+    }),
+    handler: async (request) => {
+      const s = await segments.get((request.params as { id: string }).id);
+      const summary = s.definition.query ? describeBlocks(s.definition.query.blocks) : `${s.memberCount} hand-picked contacts`;
+      return { id: s.id, summary };
+    },
+  });
+
+  api.put('/segments/:id', {
+    schema: op('editor', 'segments', 'Replace a segment\'s definition; needs If-Match with its ETag (a stale one gets 409, nothing changed)', {
+      params: idParams('id'),
+      headers: { type: 'object', properties: { 'if-match': { type: 'string' } } },
+      body: definitionBody,
+      response: { 200: { $ref: 'segment#' } },
+    }),
+    handler: async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const expected = expectedVersion(request);
+      const s = await segments.update(id, request.body, { expectedVersion: expected });
+      await audit(request, 'update', id, expected, s.version);
+      loop.wake();
+      return send(reply, s);
+    },
+  });
+
+  api.delete('/segments/:id', {
+    schema: op('editor', 'segments', 'Delete a segment (not while a segment references it)', { params: idParams('id'), response: { 204: { type: 'null' } } }),
+    handler: async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const before = await segments.get(id);
+      await segments.delete(id);
+      await audit(request, 'delete', id, before.version, null);
+      return reply.code(204).send();
+    },
+  });
+
+  for (const [action, path, summary] of [
+    ['go_live', 'go-live', 'Take a segment live: evaluate it now and keep it current from then on'],
+    ['refresh', 'refresh', 'Re-evaluate a live segment (and its dependents) now'],
+  ] as const) {
+    api.post(`/segments/:id/${path}`, {
+      schema: op('editor', 'segments', summary, { params: idParams('id'), response: { 200: evaluationResult } }),
+      handler: async (request) => {
+        const { id } = request.params as { id: string };
+        const before = await segments.get(id);
+        const result = action === 'go_live' ? await segments.goLive(id) : (await segments.refresh(id))[0]!;
+        const after = await segments.get(id);
+        await audit(request, action, id, before.version, after.version);
+        loop.wake();
+        return { segment: segmentJson(after), members: result.members, entered: result.entered, exited: result.exited, ms: result.ms };
+      },
+    });
+  }
+
+  api.post('/segments/:id/stop', {
+    schema: op('editor', 'segments', 'Stop a live segment: its membership is kept but no longer maintained', { params: idParams('id'), response: { 200: evaluationResult } }),
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const s = await segments.stop(id);
+      await audit(request, 'stop', id, s.version, s.version);
+      return { segment: segmentJson(s) };
+    },
+  });
+
+  api.post('/segments/:id/members', {
+    schema: op('editor', 'segments', 'Add or remove hand-picked members of a static segment', {
+      params: idParams('id'),
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          add: { type: 'array', maxItems: 100_000, items: { type: 'string', minLength: 1 } },
+          remove: { type: 'array', maxItems: 100_000, items: { type: 'string', minLength: 1 } },
+        },
+      },
+      response: { 200: { type: 'object', required: ['added', 'removed', 'segment'], properties: { added: { type: 'integer' }, removed: { type: 'integer' }, segment: { $ref: 'segment#' } } } },
+    }),
+    bodyLimit: 8 * 1024 * 1024,
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const b = request.body as { add?: string[]; remove?: string[] };
+      const before = await segments.get(id);
+      const added = b.add?.length ? await segments.changeMembers(id, b.add, 'add') : 0;
+      const removed = b.remove?.length ? await segments.changeMembers(id, b.remove, 'remove') : 0;
+      if (added) await audit(request, 'add_members', id, before.version, before.version);
+      if (removed) await audit(request, 'remove_members', id, before.version, before.version);
+      loop.wake();
+      return { added, removed, segment: segmentJson(await segments.get(id)) };
+    },
+  });
+
+  api.get('/segments/:id/members', {
+    schema: op('viewer', 'segments', 'Members with their contact attributes, in contact-id order (cursor paging, stable while members change)', {
+      params: idParams('id'),
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: limitParam, cursor: cursorParam, search: { type: 'string', maxLength: 200 } } },
+      response: { 200: pageOf({ $ref: 'record#' }) },
+    }),
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const q = request.query as { limit: number; cursor?: string; search?: string };
+      const after = decodeCursor(q.cursor);
+      const page = await memberPage(engine.store, await segments.memberSource(id), { limit: q.limit, ...(after !== undefined ? { after } : {}), ...(q.search ? { search: q.search } : {}) });
+      const types = new Map(engine.registry.attributes('contact').map((a) => [a.name, a.type as string]));
+      return { items: page.items.map((r) => jsonRow(r, types)), ...(page.next ? { next: encodeCursor(page.next) } : {}) };
+    },
+  });
+
+  api.get('/segments/:id/members.csv', {
+    schema: op('viewer', 'segments', 'All members with their contact attributes as CSV, streamed', { params: idParams('id'), produces: ['text/csv'] }),
+    handler: async (request, reply) => {
+      const { id } = request.params as { id: string };
+      await segments.get(id);
+      const attributes = engine.registry.attributes('contact');
+      const columns = ['id', ...attributes.map((a) => a.name)];
+      const types = new Map(attributes.map((a) => [a.name, a.type as string]));
+      const pages = engine.members(id, true);
+      async function* csv(): AsyncGenerator<string> {
+        yield `${columns.map(csvField).join(',')}\n`;
+        for await (const page of pages) {
+          let out = '';
+          for (const row of page) out += `${columns.map((c) => csvField(plain(row[c], types.get(c)))).join(',')}\n`;
+          yield out;
+        }
+      }
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${id}-members.csv"`).send(Readable.from(csv()));
+    },
+  });
+
+  api.get('/segments/:id/explain/:contactId', {
+    schema: op('viewer', 'segments', 'Why a contact is or is not a member, block by block', {
+      params: idParams('id', 'contactId'),
+      response: {
+        200: {
+          type: 'object',
+          required: ['segmentId', 'contactId', 'contactExists', 'member', 'blocks', 'text', 'now'],
+          properties: {
+            segmentId: { type: 'string' },
+            contactId: { type: 'string' },
+            contactExists: { type: 'boolean' },
+            member: { type: 'boolean', description: 'the verdict of evaluating the definition now' },
+            storedMember: { type: ['boolean', 'null'], description: 'live, stopped and static segments: in the stored membership?' },
+            blocks: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            text: { type: 'string', description: 'the same, in words' },
+            now: { type: 'string' },
+          },
+        },
+      },
+    }),
+    handler: async (request) => {
+      const { id, contactId } = request.params as { id: string; contactId: string };
+      const e = await engine.explain(id, contactId);
+      const s = await segments.get(id);
+      return {
+        segmentId: id,
+        contactId,
+        contactExists: e.contactExists,
+        member: e.member,
+        storedMember: e.storedMember,
+        blocks: JSON.parse(JSON.stringify(e.blocks)) as unknown[],
+        text: describeExplanation(e, s.definition.query?.blocks ?? []),
+        now: e.now.toISOString(),
+      };
+    },
+  });
+
+  api.get('/segments/:id/changes', {
+    schema: op('viewer', 'segments', 'The membership change log, oldest first (cursor paging; `since` an ISO instant)', {
+      params: idParams('id'),
+      querystring: { type: 'object', additionalProperties: false, properties: { since: { type: 'string', minLength: 1 }, limit: { ...limitParam, maximum: 10_000 }, cursor: cursorParam } },
+      response: { 200: pageOf(changeItem) },
+    }),
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const q = request.query as { since?: string; limit: number; cursor?: string };
+      const since = q.since === undefined ? undefined : new Date(q.since);
+      if (since && Number.isNaN(since.getTime())) throw httpProblem(400, 'validation', `query.since: expected an ISO 8601 instant, got "${q.since}"`, [{ path: 'query.since', message: 'not an ISO 8601 instant' }]);
+      const after = decodeCursor(q.cursor);
+      const rows = await engine.changes(id, since, after === undefined ? 0 : Number(after));
+      const items = rows.slice(0, q.limit).map((r) => ({ seq: r.seq, contactId: r.contact_id, change: r.change, at: r.changed_at.toISOString(), cause: r.cause }));
+      return { items, ...(rows.length > q.limit ? { next: encodeCursor(String(items[items.length - 1]!.seq)) } : {}) };
+    },
+  });
+
+  api.get('/segments/:id/history', {
+    schema: op('viewer', 'segments', 'Member count over time (per hour, day or week), with the entries and exits of each', {
+      params: idParams('id'),
+      querystring: { type: 'object', additionalProperties: false, properties: { bucket: { enum: ['hour', 'day', 'week'], default: 'day' } } },
+      response: {
+        200: pageOf({ type: 'object', required: ['at', 'members', 'entered', 'exited'], properties: { at: { type: 'string' }, members: { type: 'integer' }, entered: { type: 'integer' }, exited: { type: 'integer' } } }),
+      },
+    }),
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      await segments.get(id);
+      const points = await memberHistory(engine.store, id, (request.query as { bucket: HistoryBucket }).bucket);
+      return { items: points.map((p) => ({ ...p, at: p.at.toISOString() })) };
+    },
+  });
+}

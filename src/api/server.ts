@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import { definitionSchemas } from '../definition/json-schema.js';
+import type { Engine } from '../engine/engine.js';
+import { LiveLoop } from '../engine/live/loop.js';
+import { authenticate, KeyCache } from './auth.js';
+import { problem, sendProblem, toProblem } from './problem.js';
+import { sharedSchemas } from './schemas.js';
+import { registerKeyRoutes } from './routes/keys.js';
+import { registerRecordRoutes } from './routes/records.js';
+import { registerSchemaRoutes } from './routes/schema.js';
+import { registerSegmentRoutes } from './routes/segments.js';
+import { registerSystemRoutes } from './routes/system.js';
+import { registerTemplateRoutes } from './routes/templates.js';
+import { registerStreamRoutes } from './routes/streams.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface ServerOptions {
+  /** pino options, or false for no request logging (tests). */
+  logger?: boolean | Record<string, unknown>;
+  /** Keep live segments current in the background (the server's job; tests may drive it themselves). */
+  live?: boolean;
+}
+
+/** Everything a route needs. */
+export interface ApiContext {
+  engine: Engine;
+  keys: KeyCache;
+  /** The live loop: woken after writes so their effects are recorded at once. */
+  loop: LiveLoop;
+  /** Open event streams, each ended by its function when the server closes. */
+  streams: Set<() => void>;
+}
+
+function ajvFor(options: AjvOptions): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, ...options });
+  for (const s of [...definitionSchemas, ...sharedSchemas]) ajv.addSchema(s);
+  return ajv;
+}
+
+/**
+ * The HTTP API on an open engine. Requests are validated by their route's schema (bodies
+ * strictly: no type coercion, unknown fields refused; query strings coerced from text), and
+ * so is every JSON response before it is sent, by the same schemas the OpenAPI document shows.
+ */
+export async function buildServer(engine: Engine, options: ServerOptions = {}): Promise<{ app: FastifyInstance; context: ApiContext }> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 128 ? req.headers['x-request-id'] : randomUUID()),
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  });
+  const context: ApiContext = { engine, keys: new KeyCache(engine.store), loop: new LiveLoop(engine.live, engine.clock), streams: new Set() };
+
+  const bodies = ajvFor({ coerceTypes: false, useDefaults: true, removeAdditional: false });
+  const texts = ajvFor({ coerceTypes: 'array', useDefaults: true, removeAdditional: false });
+  const responses = ajvFor({ coerceTypes: false, useDefaults: false, removeAdditional: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema as object));
+  app.setSerializerCompiler(({ schema, url, httpStatus }) => {
+    const validate = responses.compile(schema as object);
+    return (data) => {
+      if (!validate(data)) {
+        // A response that breaks its own schema is a server bug: say so, loudly, in the log.
+        app.log.error({ url, httpStatus, errors: validate.errors }, 'response does not match its schema');
+        throw new Error(`response of ${url} (${httpStatus}) does not match its schema: ${validate.errors?.map((e) => `${e.instancePath} ${e.message ?? ''}`).join('; ')}`);
+      }
+      return JSON.stringify(data);
+    };
+  });
+  for (const s of [...definitionSchemas, ...sharedSchemas]) app.addSchema(s);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const p = toProblem(error, request);
+    if (p.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, p, request);
+  });
+  app.addHook('preClose', async () => {
+    for (const end of [...context.streams]) end();
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`), request));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Segmata API',
+        version: '1',
+        description:
+          'Segments over contacts, accounts and interactions: live membership, estimates, explain and change feeds. ' +
+          'Every route but /api/v1/health and the docs needs `Authorization: Bearer KEY`; a route\'s `x-segmata-role` is the least role that may call it (viewer < editor < admin). Errors are RFC 9457 problem+json.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authenticate(context.keys));
+      registerSystemRoutes(api, context);
+      registerSchemaRoutes(api, context);
+      registerRecordRoutes(api, context);
+      registerSegmentRoutes(api, context);
+      registerStreamRoutes(api, context);
+      registerTemplateRoutes(api, context);
+      registerKeyRoutes(api, context);
+    },
+    { prefix: API_PREFIX },
+  );
+
+  if (options.live ?? true) {
+    const running = context.loop.run({ onError: (e) => app.log.error({ err: e }, 'live segments: a pass failed; retrying') });
+    app.addHook('onClose', async () => {
+      await context.loop.stop();
+      await running.catch(() => undefined);
+    });
+  }
+  return { app, context };
+}

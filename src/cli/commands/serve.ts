@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { buildServer } from '../../api/server.js';
+import { activeKeyCount, createKey } from '../../engine/access/keys.js';
+import { holdsData, loadDemo } from '../../engine/demo/load.js';
+import { SegmataError } from '../../errors.js';
+import { withEngine } from '../context.js';
+import { progressBar } from '../progress.js';
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new SegmataError('invalid_argument', `--port: expected 0–65535, got "${v}"`);
+  return n;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP API (under /api/v1, docs at /docs) and keep live segments current, until interrupted')
+    .option('--port <n>', 'port (0: any free one)', '3000')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--demo', 'on a database without contacts, load the demo data set first')
+    .option('--quiet', 'no request log')
+    .action(async (opts: { port: string; host: string; demo?: boolean; quiet?: boolean }, cmd: Command) =>
+      withEngine(
+        cmd,
+        async (engine) => {
+          if (opts.demo && !(await holdsData(engine))) {
+            const bar = progressBar('demo');
+            try {
+              await loadDemo(engine, { contacts: 10_000, accounts: 1_000, interactions: 200_000, seed: 42 }, (phase, percent) => bar.update(phase, percent));
+            } finally {
+              bar.stop();
+            }
+          }
+          // First start: no key can call the API yet, so one admin key is made and shown once.
+          if ((await activeKeyCount(engine.store)) === 0) {
+            const key = await createKey(engine.store, 'admin', 'first-run admin', engine.clock());
+            process.stderr.write(`\nsegmata serve: first start, created an admin API key (shown once, store it now):\n\n  ${key.key}\n\n`);
+          }
+          const { app } = await buildServer(engine, { logger: opts.quiet ? false : { level: process.env.LOG_LEVEL ?? 'info' } });
+          const address = await app.listen({ port: port(opts.port), host: opts.host });
+          process.stderr.write(`segmata serve: listening on ${address} — API ${address}/api/v1, docs ${address}/docs (Ctrl-C to stop)\n`);
+          // Graceful stop: requests in flight finish, streams end, the live loop stops after its
+          // pass; withEngine then closes the engine, which applies whatever is deferred.
+          await new Promise<void>((resolve) => {
+            const stop = (): void => {
+              process.off('SIGINT', stop);
+              process.off('SIGTERM', stop);
+              process.stderr.write('segmata serve: stopping…\n');
+              void app.close().then(resolve, resolve);
+            };
+            process.once('SIGINT', stop);
+            process.once('SIGTERM', stop);
+          });
+        },
+        { resident: true },
+      ),
+    );
+}
