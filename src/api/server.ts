@@ -16,6 +16,8 @@ import { registerSegmentRoutes } from './routes/segments.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTemplateRoutes } from './routes/templates.js';
 import { registerStreamRoutes } from './routes/streams.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
+import { WebhookDispatcher, type DispatcherOptions } from '../engine/webhooks/dispatcher.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -24,6 +26,8 @@ export interface ServerOptions {
   logger?: boolean | Record<string, unknown>;
   /** Keep live segments current in the background (the server's job; tests may drive it themselves). */
   live?: boolean;
+  /** Deliver webhooks (with these retry settings), or not at all. */
+  webhooks?: DispatcherOptions | false;
 }
 
 /** Everything a route needs. */
@@ -34,6 +38,7 @@ export interface ApiContext {
   loop: LiveLoop;
   /** Open event streams, each ended by its function when the server closes. */
   streams: Set<() => void>;
+  dispatcher: WebhookDispatcher;
 }
 
 function ajvFor(options: AjvOptions): Ajv {
@@ -55,7 +60,13 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
   });
-  const context: ApiContext = { engine, keys: new KeyCache(engine.store), loop: new LiveLoop(engine.live, engine.clock), streams: new Set() };
+  const context: ApiContext = {
+    engine,
+    keys: new KeyCache(engine.store),
+    loop: new LiveLoop(engine.live, engine.clock),
+    streams: new Set(),
+    dispatcher: new WebhookDispatcher(engine.store, { ...(options.webhooks || {}), onError: (e) => app.log.error({ err: e }, 'webhooks: a pass failed; retrying') }),
+  };
 
   const bodies = ajvFor({ coerceTypes: false, useDefaults: true, removeAdditional: false });
   const texts = ajvFor({ coerceTypes: 'array', useDefaults: true, removeAdditional: false });
@@ -114,6 +125,7 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
       registerStreamRoutes(api, context);
       registerTemplateRoutes(api, context);
       registerKeyRoutes(api, context);
+      registerWebhookRoutes(api, context);
     },
     { prefix: API_PREFIX },
   );
@@ -123,6 +135,14 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
     app.addHook('onClose', async () => {
       await context.loop.stop();
       await running.catch(() => undefined);
+    });
+  }
+  if (options.webhooks !== false) {
+    context.dispatcher.start();
+    const unsubscribe = engine.live.subscribe(() => context.dispatcher.wake());
+    app.addHook('onClose', async () => {
+      unsubscribe();
+      await context.dispatcher.stop();
     });
   }
   return { app, context };

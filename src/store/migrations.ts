@@ -140,6 +140,24 @@ export const MIGRATIONS: readonly Migration[] = [
         action VARCHAR NOT NULL, segment_id VARCHAR NOT NULL, version_before INTEGER, version_after INTEGER)`);
     },
   },
+  {
+    version: 6,
+    name: 'webhooks: subscriptions, their cursors and the delivery log',
+    async up(db) {
+      // A webhook delivers its segment's change log in order from `delivered_seq` on: the log is
+      // the durable queue, so deliveries survive a restart and retry until acknowledged.
+      // `secret` signs the payloads (HMAC-SHA256); it is shown once, when the webhook is made.
+      await db.run(`CREATE TABLE webhooks (
+        id VARCHAR PRIMARY KEY, segment_id VARCHAR NOT NULL, url VARCHAR NOT NULL, secret VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL, delivered_seq BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TIMESTAMPTZ, last_error VARCHAR)`);
+      await db.run('CREATE SEQUENCE webhook_delivery_seq START 1');
+      await db.run(`CREATE TABLE webhook_deliveries (
+        seq BIGINT NOT NULL DEFAULT nextval('webhook_delivery_seq'), webhook_id VARCHAR NOT NULL,
+        attempted_at TIMESTAMPTZ NOT NULL, first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL, changes INTEGER NOT NULL,
+        attempt INTEGER NOT NULL, status_code INTEGER, error VARCHAR, duration_ms DOUBLE NOT NULL, delivered BOOLEAN NOT NULL)`);
+    },
+  },
 ];
 
 

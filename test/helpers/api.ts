@@ -4,15 +4,21 @@ import { createKey, type Role } from '../../src/engine/access/keys.js';
 import { fixedClock } from '../../src/engine/clock.js';
 import { Engine } from '../../src/engine/engine.js';
 import { tempDir, TEST_NOW } from './engine.js';
+import type { DispatcherOptions } from '../../src/engine/webhooks/dispatcher.js';
 
 /** A server started over real HTTP on a fresh file database (a long-running process, as `serve` runs it). */
 export interface TestServer {
   base: string;
+  /** The database file. */
+  db: string;
   engine: Engine;
   app: FastifyInstance;
   keys: Record<Role, string>;
   /** fetch under /api/v1 with a role's key (or none), JSON in and out. */
   call(method: string, path: string, options?: { role?: Role | 'none'; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  /** Stop the server and close the engine, keeping the database (a restart follows). */
+  stop(): Promise<void>;
+  /** Stop, and remove the database this helper made. */
   close(): Promise<void>;
 }
 
@@ -23,19 +29,37 @@ export const CONTACTS = [
   { id: 'c4', first_name: 'Edsger', last_name: 'Dijkstra', email: 'edsger@example.com', state: 'TX', score: 10 },
 ];
 
-export async function startServer(options: { now?: string; live?: boolean } = {}): Promise<TestServer> {
-  const { dir, cleanup } = tempDir('segmata-api-');
-  const engine = await Engine.open({ db: `${dir}/api.duckdb`, clock: fixedClock(options.now ?? TEST_NOW), resident: true });
-  await engine.upsertRecords('contacts', CONTACTS);
+/**
+ * `db`: reopen an existing database (a restart) instead of a fresh one with the test contacts;
+ * its keys are made anew.
+ */
+export async function startServer(options: { now?: string; live?: boolean; db?: string; webhooks?: DispatcherOptions | false } = {}): Promise<TestServer> {
+  const fresh = options.db === undefined;
+  const { dir, cleanup } = fresh ? tempDir('segmata-api-') : { dir: '', cleanup: () => undefined };
+  const db = options.db ?? `${dir}/api.duckdb`;
+  const engine = await Engine.open({ db, clock: fixedClock(options.now ?? TEST_NOW), resident: true });
+  if (fresh) await engine.upsertRecords('contacts', CONTACTS);
   const keys = {
     viewer: (await createKey(engine.store, 'viewer', 'test viewer', engine.clock())).key,
     editor: (await createKey(engine.store, 'editor', 'test editor', engine.clock())).key,
     admin: (await createKey(engine.store, 'admin', 'test admin', engine.clock())).key,
   };
-  const { app } = await buildServer(engine, { logger: process.env.SEGMATA_TEST_LOG ? { level: 'error' } : false, live: options.live ?? true });
+  const { app } = await buildServer(engine, {
+    logger: process.env.SEGMATA_TEST_LOG ? { level: 'error' } : false,
+    live: options.live ?? true,
+    webhooks: options.webhooks ?? { retryBaseMs: 50, retryMaxMs: 200 },
+  });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await app.close();
+    await engine.close();
+  };
   return {
     base,
+    db,
     engine,
     app,
     keys,
@@ -54,9 +78,9 @@ export async function startServer(options: { now?: string; live?: boolean } = {}
       if (/json/.test(res.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
       return { status: res.status, body: parsed, headers: res.headers, text };
     },
+    stop,
     async close() {
-      await app.close();
-      await engine.close();
+      await stop();
       cleanup();
     },
   };

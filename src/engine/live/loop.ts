@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { Sleeper } from '../sleeper.js';
 import type { LiveProcessor, ProcessResult } from './processor.js';
 
 const MAX_SLEEP_MS = 1_000;
@@ -20,7 +21,7 @@ export interface LoopHooks {
  */
 export class LiveLoop {
   private stopping = false;
-  private wakeUp: (() => void) | undefined;
+  private readonly sleeper = new Sleeper();
   private done: Promise<void> | undefined;
 
   constructor(
@@ -36,13 +37,13 @@ export class LiveLoop {
 
   /** Do the next pass now. */
   wake(): void {
-    this.wakeUp?.();
+    this.sleeper.wake();
   }
 
   /** End the loop after the pass under way; resolves when it has ended. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wakeUp?.();
+    this.sleeper.wake();
     await this.done?.catch(() => undefined);
   }
 
@@ -63,14 +64,7 @@ export class LiveLoop {
       if (this.stopping) break;
       const due = await this.live.nextScheduled().catch(() => undefined);
       const wait = due ? Math.max(0, Math.min(MAX_SLEEP_MS, due.getTime() - this.clock().getTime())) : MAX_SLEEP_MS;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = undefined;
+      await this.sleeper.sleep(wait);
     }
   }
 }
