@@ -26,7 +26,7 @@ export interface SqlRunner {
    * Run a query and hand its rows over a chunk at a time: a large read (the live path's
    * resident state) never holds every row as an object at once.
    */
-  each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void): Promise<void>;
+  each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void | Promise<void>): Promise<void>;
 }
 
 /** One record an import could not take: where it is in the file and why. */
@@ -89,6 +89,12 @@ export interface Store extends SqlRunner {
   readonly kind: 'duckdb' | 'postgres';
   /** Run `fn` in one transaction: all its statements land, or none do. */
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Statements that only read, on connections of their own: an HTTP read or an export neither
+   * waits behind the writers' connection nor holds it up (each sees the last committed state).
+   * Writing through it is refused.
+   */
+  reader(): SqlRunner;
   /**
    * Run `fn` in one transaction on a second connection, concurrently with this one's work:
    * maintenance that must not stall it. The caller keeps its writes clear of the tables the

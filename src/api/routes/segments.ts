@@ -1,9 +1,9 @@
-import { Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit, type AuditAction } from '../../engine/access/audit.js';
 import { describeExplanation } from '../../engine/contact/describe-explanation.js';
 import { describeBlocks } from '../../definition/describe.js';
-import { memberHistory, memberPage, overlaps, type HistoryBucket } from '../../engine/segments/insights.js';
+import { eachMember, memberHistory, memberPage, overlaps, type HistoryBucket } from '../../engine/segments/insights.js';
 import type { SegmentRecord } from '../../engine/segments/types.js';
 import { csvField, jsonRow, plain } from '../../engine/records/values.js';
 import { actorOf } from '../auth.js';
@@ -272,7 +272,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: Ap
       const { id } = request.params as { id: string };
       const q = request.query as { limit: number; cursor?: string; search?: string };
       const after = decodeCursor(q.cursor);
-      const page = await memberPage(engine.store, await segments.memberSource(id), { limit: q.limit, ...(after !== undefined ? { after } : {}), ...(q.search ? { search: q.search } : {}) });
+      const page = await memberPage(engine.store.reader(), await segments.memberSource(id), { limit: q.limit, ...(after !== undefined ? { after } : {}), ...(q.search ? { search: q.search } : {}) });
       const types = new Map(engine.registry.attributes('contact').map((a) => [a.name, a.type as string]));
       return { items: page.items.map((r) => jsonRow(r, types)), ...(page.next ? { next: encodeCursor(page.next) } : {}) };
     },
@@ -286,16 +286,24 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: Ap
       const attributes = engine.registry.attributes('contact');
       const columns = ['id', ...attributes.map((a) => a.name)];
       const types = new Map(attributes.map((a) => [a.name, a.type as string]));
-      const pages = engine.members(id, true);
-      async function* csv(): AsyncGenerator<string> {
-        yield `${columns.map(csvField).join(',')}\n`;
-        for await (const page of pages) {
-          let out = '';
-          for (const row of page) out += `${columns.map((c) => csvField(plain(row[c], types.get(c)))).join(',')}\n`;
-          yield out;
-        }
-      }
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${id}-members.csv"`).send(Readable.from(csv()));
+      const source = await segments.memberSource(id);
+      // Streamed with backpressure: a chunk of rows is read only when the client took the last.
+      const out = new PassThrough();
+      out.write(`${columns.map(csvField).join(',')}\n`);
+      eachMember(engine.store.reader(), source, async (rows) => {
+        // A client that went away ends the query (the read connection is not held for nothing).
+        if (out.destroyed) throw new Error('the client went away');
+        let text = '';
+        for (const row of rows) text += `${columns.map((c) => csvField(plain(row[c], types.get(c)))).join(',')}\n`;
+        if (!out.write(text)) await new Promise((resolve) => (out.once('drain', resolve), out.once('close', resolve)));
+      }).then(
+        () => out.end(),
+        (e: unknown) => {
+          if (!out.destroyed) request.log.error({ err: e }, 'members export failed');
+          out.destroy();
+        },
+      );
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${id}-members.csv"`).send(out);
     },
   });
 

@@ -94,10 +94,11 @@ class ConnectionRunner implements SqlRunner {
     }
   }
 
-  async each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void): Promise<void> {
+  async each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void | Promise<void>): Promise<void> {
     try {
       const result = await this.conn.stream(sql, params as SqlValue[]);
-      for await (const rows of result.yieldRowObjectJs()) onRows(rows.map((r) => normalise(r as Record<string, unknown>)));
+      // Awaited: a slow consumer (an HTTP response) holds the next chunk back, so memory stays flat.
+      for await (const rows of result.yieldRowObjectJs()) await onRows(rows.map((r) => normalise(r as Record<string, unknown>)));
     } catch (e) {
       throw new SegmataError('store', `database error: ${describe(e)}`);
     }
@@ -131,6 +132,68 @@ async function inTransaction<T>(conn: DuckDBConnection, fn: (tx: SqlRunner) => P
   }
 }
 
+/** How many connections serve reads (`Store.reader`): one per core of the machine this runs on. */
+const READERS = 2;
+
+/**
+ * Read-only connections, opened on first use; a statement goes to the one with the fewest
+ * statements waiting. Each has its own lock, since a connection runs one statement at a time.
+ */
+class ReadPool implements SqlRunner {
+  readonly dialect = duckdbDialect;
+  private readonly connections: { runner: ConnectionRunner; lock: Lock; waiting: number; conn: DuckDBConnection }[] = [];
+  private opening: Promise<void> | undefined;
+
+  constructor(private readonly instance: DuckDBInstance) {}
+
+  private async pick(): Promise<{ runner: ConnectionRunner; lock: Lock; waiting: number }> {
+    while (this.connections.length < READERS) {
+      this.opening ??= (async () => {
+        const conn = await this.instance.connect();
+        await conn.run(UTC);
+        this.connections.push({ runner: new ConnectionRunner(conn), lock: new Lock(), waiting: 0, conn });
+      })().finally(() => (this.opening = undefined));
+      await this.opening;
+    }
+    return this.connections.reduce((a, b) => (b.waiting < a.waiting ? b : a));
+  }
+
+  private async on<T>(fn: (runner: ConnectionRunner) => Promise<T>): Promise<T> {
+    const c = await this.pick();
+    c.waiting++;
+    try {
+      return await c.lock.hold(() => fn(c.runner));
+    } finally {
+      c.waiting--;
+    }
+  }
+
+  all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.on((r) => r.all<T>(sql, params));
+  }
+
+  each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void | Promise<void>): Promise<void> {
+    return this.on((r) => r.each(sql, params, onRows));
+  }
+
+  run(): Promise<void> {
+    return Promise.reject(new Error('the read connections do not write'));
+  }
+
+  write(): Promise<number> {
+    return Promise.reject(new Error('the read connections do not write'));
+  }
+
+  append(): Promise<void> {
+    return Promise.reject(new Error('the read connections do not write'));
+  }
+
+  close(): void {
+    for (const c of this.connections) c.conn.closeSync();
+    this.connections.length = 0;
+  }
+}
+
 export class DuckDBStore extends ConnectionRunner implements Store {
   readonly kind = 'duckdb' as const;
   private readonly lock = new Lock();
@@ -138,12 +201,18 @@ export class DuckDBStore extends ConnectionRunner implements Store {
   private background: DuckDBConnection | undefined;
   private readonly backgroundLock = new Lock();
   private stageCounter = 0;
+  private readonly readers: ReadPool;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     conn: DuckDBConnection,
   ) {
     super(conn);
+    this.readers = new ReadPool(instance);
+  }
+
+  reader(): SqlRunner {
+    return this.readers;
   }
 
   /** Open (creating if absent) a database file, or `:memory:`, and apply pending migrations. */
@@ -202,7 +271,7 @@ export class DuckDBStore extends ConnectionRunner implements Store {
     return this.lock.hold(() => super.append(table, columns, rows));
   }
 
-  override async each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void): Promise<void> {
+  override async each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void | Promise<void>): Promise<void> {
     return this.lock.hold(() => super.each(sql, params, onRows));
   }
 
@@ -237,6 +306,7 @@ export class DuckDBStore extends ConnectionRunner implements Store {
 
   async close(): Promise<void> {
     await this.backgroundLock.hold(async () => this.background?.closeSync());
+    this.readers.close();
     await this.lock.hold(async () => {
       this.conn.closeSync();
       this.instance.closeSync();

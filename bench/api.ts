@@ -1,0 +1,145 @@
+// `npm run bench:api`: issue 4's figures — HTTP batch ingest, members pages under concurrent
+// readers, and a 100k-member CSV export, against a server on the 1M-contact data set that
+// `npm run bench` builds. Prints the figures and writes bench/report-api.md.
+import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildServer } from '../src/api/server.js';
+import { encodeCursor } from '../src/api/cursor.js';
+import { createKey } from '../src/engine/access/keys.js';
+import { Engine } from '../src/engine/engine.js';
+import { projectRoot } from './root.js';
+
+const root = projectRoot();
+// BENCH_API_SOURCE=live-base: the database with 100 live segments (ingest then also records their changes).
+const sourceName = process.env.BENCH_API_SOURCE === 'live-base' ? 'live-base.duckdb' : 'bench.duckdb';
+const source = join(root, 'bench', 'data', sourceName);
+const dbPath = join(root, 'bench', 'data', 'api.duckdb');
+if (!existsSync(source)) throw new Error(`run \`npm run bench\` first: it builds bench/data/bench.duckdb${sourceName === 'live-base.duckdb' ? ' (then node dist/bench/live-base.js)' : ''}`);
+rmSync(dbPath, { force: true });
+rmSync(`${dbPath}.wal`, { force: true });
+copyFileSync(source, dbPath);
+
+const lines: string[] = [];
+const log = (s: string): void => {
+  console.log(s);
+  lines.push(s);
+};
+const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const rssMb = (): number => Math.round(process.memoryUsage().rss / 1048576);
+
+const START = Date.parse('2026-06-01T00:00:00Z');
+const t0 = Date.now();
+const clock = (): Date => new Date(START + (Date.now() - t0));
+const engine = await Engine.open({ db: dbPath, clock, resident: true });
+await engine.store.run('DELETE FROM live_dirty');
+const key = (await createKey(engine.store, 'admin', 'bench', clock())).key;
+const { app } = await buildServer(engine, { logger: false });
+const base = `${await app.listen({ port: 0, host: '127.0.0.1' })}/api/v1`;
+const auth = { authorization: `Bearer ${key}` };
+const [counts] = await engine.store.all<{ c: number; i: number; s: number }>(
+  "SELECT (SELECT count(*) FROM contacts) AS c, (SELECT count(*) FROM interactions) AS i, (SELECT count(*) FROM segments WHERE status = 'live') AS s",
+);
+log(`# Segmata API benchmark — ${new Date().toISOString()}`);
+log(`data: ${counts!.c} contacts, ${counts!.i} interactions, ${counts!.s} live segments (${sourceName}); server and client in one process, 2 cores`);
+// The first request after start catches the live path up (loads the resident state); not timed.
+await fetch(`${base}/health`);
+await engine.live.processPending();
+
+// 1. Batch ingest over HTTP.
+const BATCH = Number(process.env.BENCH_API_BATCH ?? 10_000);
+const TOTAL = Number(process.env.BENCH_API_INGEST ?? 300_000);
+const CLIENTS = 2;
+const TYPES = ['email_open', 'email_click', 'website_visit', 'form_submit', 'email_sent'];
+let seq = 0;
+const body = (n: number): string => {
+  const now = clock().toISOString();
+  const rows = Array.from({ length: n }, () => {
+    seq++;
+    return { id: `api-${seq}`, contact_id: `c${String(1 + Math.floor(Math.random() * counts!.c)).padStart(6, '0')}`, type: TYPES[seq % TYPES.length], occurred_at: now, campaign_id: `cmp-${seq % 40}` };
+  });
+  return JSON.stringify(rows);
+};
+log('');
+log(`## HTTP batch ingest (POST /api/v1/interactions, ${BATCH} per request, ${CLIENTS} clients)`);
+let sent = 0;
+const requestMs: number[] = [];
+const ingestStart = performance.now();
+await Promise.all(
+  Array.from({ length: CLIENTS }, async () => {
+    while (sent < TOTAL) {
+      sent += BATCH;
+      const payload = body(BATCH);
+      const t = performance.now();
+      const res = await fetch(`${base}/interactions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: payload });
+      const answer = (await res.json()) as { inserted: number };
+      if (res.status !== 200 || answer.inserted !== BATCH) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(answer)}`);
+      requestMs.push(performance.now() - t);
+    }
+  }),
+);
+const ingestSeconds = (performance.now() - ingestStart) / 1000;
+log(`- ${sent} interactions in ${ingestSeconds.toFixed(2)} s: **${Math.round(sent / ingestSeconds)} interactions/s** (each request answered once durably stored); request p50 ${percentile(requestMs, 50).toFixed(0)} ms, p99 ${percentile(requestMs, 99).toFixed(0)} ms`);
+
+// 2. Members pages under 20 concurrent readers, on the largest live segment (or one made for it).
+// A large segment (most contacts consent): pages of a dense membership, as marketers' lists are.
+let [largest] = await engine.store.all<{ id: string; n: number }>("SELECT id, member_count AS n FROM segments WHERE status = 'live' AND member_count >= 100000 ORDER BY member_count DESC LIMIT 1");
+if (!largest) {
+  await engine.segments.create({ id: 'bench-consenting', name: 'Consenting contacts', type: 'dynamic', query: { blocks: [{ kind: 'profile', where: { attr: 'email_consent', op: 'eq', value: true } }] } });
+  await engine.segments.goLive('bench-consenting');
+  largest = { id: 'bench-consenting', n: (await engine.segments.get('bench-consenting')).memberCount };
+}
+const READERS = 20;
+const PAGES = Number(process.env.BENCH_API_PAGES ?? 50);
+log('');
+log(`## Members pages (GET /api/v1/segments/${largest.id}/members?limit=100, ${largest.n} members), ${READERS} concurrent readers × ${PAGES} pages at random cursors`);
+const pageMs: number[] = [];
+const pagesStart = performance.now();
+await Promise.all(
+  Array.from({ length: READERS }, async () => {
+    for (let i = 0; i < PAGES; i++) {
+      const after = `c${String(Math.floor(Math.random() * counts!.c)).padStart(6, '0')}`;
+      const t = performance.now();
+      const res = await fetch(`${base}/segments/${largest!.id}/members?limit=100&cursor=${encodeCursor(after)}`, { headers: auth });
+      const page = (await res.json()) as { items: unknown[] };
+      if (res.status !== 200 || page.items.length === 0) throw new Error(`members answered ${res.status}`);
+      pageMs.push(performance.now() - t);
+    }
+  }),
+);
+const pagesSeconds = (performance.now() - pagesStart) / 1000;
+log(`- ${pageMs.length} pages in ${pagesSeconds.toFixed(1)} s (${Math.round(pageMs.length / pagesSeconds)} pages/s): p50 ${percentile(pageMs, 50).toFixed(1)} ms, **p99 ${percentile(pageMs, 99).toFixed(1)} ms**, max ${Math.max(...pageMs).toFixed(1)} ms`);
+
+// 3. CSV export of a 100k-member segment, streamed.
+await engine.store.run(
+  `INSERT INTO segments (id, name, type, status, version, created_at, updated_at) SELECT 'bench-export', 'Export test', 'static', 'draft', 1, now(), now()`,
+);
+await engine.store.run(`INSERT INTO segment_versions SELECT 'bench-export', 1, '{"id":"bench-export","name":"Export test","type":"static"}', now()`);
+await engine.store.run(`INSERT INTO memberships SELECT 'bench-export', id, now() FROM contacts ORDER BY id LIMIT 100000`);
+await engine.store.run(`UPDATE segments SET member_count = 100000 WHERE id = 'bench-export'`);
+log('');
+log('## CSV export of 100,000 members (GET …/members.csv), streamed');
+const rssBefore = rssMb();
+let peakRss = rssBefore;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb())), 20);
+const exportStart = performance.now();
+const res = await fetch(`${base}/segments/bench-export/members.csv`, { headers: auth });
+let bytes = 0;
+let rows = 0;
+let firstByte = 0;
+for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+  if (!firstByte) firstByte = performance.now() - exportStart;
+  bytes += chunk.length;
+  for (const b of chunk) if (b === 10) rows++;
+}
+const exportMs = performance.now() - exportStart;
+clearInterval(sampler);
+log(`- ${rows - 1} rows, ${(bytes / 1048576).toFixed(1)} MiB in **${exportMs.toFixed(0)} ms** (first byte after ${firstByte.toFixed(0)} ms); RSS ${rssBefore} MiB before, peak ${peakRss} MiB during`);
+
+await app.close();
+await engine.close();
+writeFileSync(join(root, 'bench', `report-api${sourceName === 'live-base.duckdb' ? '-live' : ''}.md`), `${lines.join('\n')}\n`);
+rmSync(dbPath, { force: true });
+rmSync(`${dbPath}.wal`, { force: true });
