@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'conflict'
   | 'lifecycle'
   | 'evaluation_failed'
+  | 'unauthorized'
+  | 'forbidden'
   | 'store';
 
 export interface Issue {

@@ -1,31 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/engine.js';
+import { BIN, runCli, type CliResult } from './helpers/cli.js';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'segmata.js');
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run the real `segmata` binary, as a user would after `npm install`. */
-async function segmata(dir: string, ...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, '--db', join(dir, 'test.duckdb'), ...args], {
-      cwd: dir,
-      env: { ...process.env, SEGMATA_NOW: '2024-06-01T12:00:00Z' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+/** Run the real `segmata` binary on the test's database, as a user would after `npm install`. */
+function segmata(dir: string, ...args: string[]): Promise<CliResult> {
+  return runCli(['--db', join(dir, 'test.duckdb'), ...args], { cwd: dir, env: { SEGMATA_NOW: '2024-06-01T12:00:00Z' } });
 }
 
 describe('segmata CLI: the README walk-through', () => {

@@ -24,6 +24,8 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   conflict: 409,
   lifecycle: 409,
   evaluation_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
   store: 500,
 };
 

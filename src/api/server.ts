@@ -17,6 +17,7 @@ import { registerSystemRoutes } from './routes/system.js';
 import { registerTemplateRoutes } from './routes/templates.js';
 import { registerStreamRoutes } from './routes/streams.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
+import { registerImportRoutes } from './routes/imports.js';
 import { WebhookDispatcher, type DispatcherOptions } from '../engine/webhooks/dispatcher.js';
 
 export const API_PREFIX = '/api/v1';
@@ -126,6 +127,7 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
       registerTemplateRoutes(api, context);
       registerKeyRoutes(api, context);
       registerWebhookRoutes(api, context);
+      registerImportRoutes(api, context);
     },
     { prefix: API_PREFIX },
   );

@@ -15,6 +15,8 @@ export function buildProgram(): Command {
     .description('Segmata — open-source marketing segmentation: live segments over contacts, accounts and interactions')
     .option('--db <path>', 'database file (default: $SEGMATA_DB or ./segmata.duckdb)')
     .option('--now <iso>', 'evaluate as of this instant (default: $SEGMATA_NOW or the system clock)')
+    .option('--server <url>', 'work through a running server\'s HTTP API instead of a local database (default: $SEGMATA_SERVER)')
+    .option('--key <key>', 'the API key for --server (default: $SEGMATA_KEY)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerImportCommand(program);

@@ -33,12 +33,12 @@ export const CONTACTS = [
  * `db`: reopen an existing database (a restart) instead of a fresh one with the test contacts;
  * its keys are made anew.
  */
-export async function startServer(options: { now?: string; live?: boolean; db?: string; webhooks?: DispatcherOptions | false } = {}): Promise<TestServer> {
+export async function startServer(options: { now?: string; live?: boolean; db?: string; webhooks?: DispatcherOptions | false; seed?: boolean } = {}): Promise<TestServer> {
   const fresh = options.db === undefined;
   const { dir, cleanup } = fresh ? tempDir('segmata-api-') : { dir: '', cleanup: () => undefined };
   const db = options.db ?? `${dir}/api.duckdb`;
   const engine = await Engine.open({ db, clock: fixedClock(options.now ?? TEST_NOW), resident: true });
-  if (fresh) await engine.upsertRecords('contacts', CONTACTS);
+  if (fresh && options.seed !== false) await engine.upsertRecords('contacts', CONTACTS);
   const keys = {
     viewer: (await createKey(engine.store, 'viewer', 'test viewer', engine.clock())).key,
     editor: (await createKey(engine.store, 'editor', 'test editor', engine.clock())).key,

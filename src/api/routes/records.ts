@@ -98,6 +98,18 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, loop }: Api
       },
     });
 
+    api.post(`/${kind}/delete`, {
+      schema: op('editor', tag, `Delete ${kind} by id in one transaction (unknown ids are ignored)`, {
+        body: { type: 'object', required: ['ids'], additionalProperties: false, properties: { ids: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: { type: 'string', minLength: 1 } } } },
+        response: { 200: { type: 'object', required: ['deleted'], properties: { deleted: { type: 'integer' } } } },
+      }),
+      handler: async (request) => {
+        const deleted = await engine.deleteRecords(kind, (request.body as { ids: string[] }).ids);
+        loop.wake();
+        return { deleted };
+      },
+    });
+
     api.delete(`/${kind}/:id`, {
       schema: op('editor', tag, `Delete one ${entity}`, { params: idParams('id'), response: { 204: { type: 'null' } } }),
       handler: async (request, reply) => {

@@ -67,6 +67,23 @@ export function registerSchemaRoutes(api: FastifyInstance, { engine }: ApiContex
     },
   });
 
+  api.post('/schema/queryable', {
+    schema: op('admin', 'schema', 'Mark an attribute (entity, name) or an interaction type (entity "interaction_type") queryable or not', {
+      body: {
+        type: 'object',
+        required: ['entity', 'name', 'queryable'],
+        additionalProperties: false,
+        properties: { entity: { enum: [...ENTITIES, 'interaction_type'] }, name: { type: 'string', minLength: 1 }, queryable: { type: 'boolean' } },
+      },
+      response: { 200: schemaDocument },
+    }),
+    handler: async (request) => {
+      const b = request.body as { entity: string; name: string; queryable: boolean };
+      await engine.setQueryable(b.entity, b.name, b.queryable);
+      return document();
+    },
+  });
+
   api.post('/schema/interaction-types', {
     schema: op('admin', 'schema', 'Add an interaction type', {
       body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: NAME, queryable: { type: 'boolean', default: true } } },

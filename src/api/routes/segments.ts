@@ -136,6 +136,23 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: Ap
     handler: async (request) => segments.estimate(request.body),
   });
 
+  api.post('/segments/refresh-all', {
+    schema: op('editor', 'segments', 'Re-evaluate every live segment now, in dependency order', {
+      response: {
+        200: pageOf({ type: 'object', required: ['segmentId', 'members', 'entered', 'exited', 'ms'], properties: { segmentId: { type: 'string' }, members: { type: 'integer' }, entered: { type: 'integer' }, exited: { type: 'integer' }, ms: { type: 'number' } } }),
+      },
+    }),
+    handler: async (request) => {
+      const results = await segments.refresh();
+      for (const r of results) {
+        const s = await segments.get(r.segmentId);
+        await audit(request, 'refresh', r.segmentId, s.version, s.version);
+      }
+      loop.wake();
+      return { items: results };
+    },
+  });
+
   api.get('/segments/overlap', {
     schema: op('viewer', 'segments', 'Pairwise intersections of segments\' members', {
       querystring: { type: 'object', required: ['ids'], additionalProperties: false, properties: { ids: { type: 'string', minLength: 1, description: 'comma-separated segment ids, 2 to 20' } } },
@@ -347,16 +364,20 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: Ap
   api.get('/segments/:id/changes', {
     schema: op('viewer', 'segments', 'The membership change log, oldest first (cursor paging; `since` an ISO instant)', {
       params: idParams('id'),
-      querystring: { type: 'object', additionalProperties: false, properties: { since: { type: 'string', minLength: 1 }, limit: { ...limitParam, maximum: 10_000 }, cursor: cursorParam } },
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { since: { type: 'string', minLength: 1 }, after: { type: 'integer', minimum: 0, description: 'only changes after this seq' }, limit: { ...limitParam, maximum: 10_000 }, cursor: cursorParam },
+      },
       response: { 200: pageOf(changeItem) },
     }),
     handler: async (request) => {
       const { id } = request.params as { id: string };
-      const q = request.query as { since?: string; limit: number; cursor?: string };
+      const q = request.query as { since?: string; after?: number; limit: number; cursor?: string };
       const since = q.since === undefined ? undefined : new Date(q.since);
       if (since && Number.isNaN(since.getTime())) throw httpProblem(400, 'validation', `query.since: expected an ISO 8601 instant, got "${q.since}"`, [{ path: 'query.since', message: 'not an ISO 8601 instant' }]);
       const after = decodeCursor(q.cursor);
-      const rows = await engine.changes(id, since, after === undefined ? 0 : Number(after));
+      const rows = await engine.changes(id, since, after === undefined ? (q.after ?? 0) : Number(after));
       const items = rows.slice(0, q.limit).map((r) => ({ seq: r.seq, contactId: r.contact_id, change: r.change, at: r.changed_at.toISOString(), cause: r.cause }));
       return { items, ...(rows.length > q.limit ? { next: encodeCursor(String(items[items.length - 1]!.seq)) } : {}) };
     },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { SegmataError } from '../../errors.js';
-import { withEngine } from '../context.js';
+import { withBackend } from '../context.js';
 import { readIds } from './segments.js';
 
 const KINDS = ['contacts', 'accounts', 'leads'] as const;
@@ -16,8 +16,8 @@ export function registerDeleteCommand(program: Command): void {
     .action(async (kind: string, ids: string[], opts: { file?: string }, cmd: Command) => {
       if (!KINDS.includes(kind as Kind)) throw new SegmataError('invalid_argument', `unknown kind "${kind}" (expected one of: ${KINDS.join(', ')})`);
       const list = readIds(ids, opts.file);
-      await withEngine(cmd, async (engine) => {
-        const n = await engine.deleteRecords(kind as Kind, list);
+      await withBackend(cmd, async (backend) => {
+        const n = await backend.deleteRecords(kind as Kind, list);
         console.log(`deleted ${n} ${kind}${n < list.length ? ` (${list.length - n} unknown id(s) ignored)` : ''}`);
       }, { writes: true });
     });

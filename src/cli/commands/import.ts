@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { SegmataError } from '../../errors.js';
-import { withEngine } from '../context.js';
+import { withBackend } from '../context.js';
 import { progressBar } from '../progress.js';
 
 const KINDS = ['contacts', 'accounts', 'leads', 'interactions'] as const;
@@ -15,10 +15,10 @@ export function registerImportCommand(program: Command): void {
     .option('--skip-bad-rows', 'import the good rows and report the bad ones')
     .action(async (kind: string, file: string, opts: { skipBadRows?: boolean }, cmd: Command) => {
       if (!KINDS.includes(kind as Kind)) throw new SegmataError('invalid_argument', `unknown import kind "${kind}" (expected one of: ${KINDS.join(', ')})`);
-      await withEngine(cmd, async (engine) => {
+      await withBackend(cmd, async (backend) => {
         const bar = progressBar(`import ${kind}`);
         try {
-          const r = await engine.importFile(kind as Kind, file, {
+          const r = await backend.importFile(kind as Kind, file, {
             skipBadRows: opts.skipBadRows ?? false,
             onProgress: (p) => bar.update(p.phase, p.percent),
           });

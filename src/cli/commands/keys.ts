@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { createKey, listKeys, parseRole, revokeKey } from '../../engine/access/keys.js';
-import { withEngine } from '../context.js';
+import { listKeys, parseRole, revokeKey } from '../../engine/access/keys.js';
+import { withBackend, withEngine } from '../context.js';
 import { table } from '../format.js';
 
 export function registerKeyCommands(program: Command): void {
@@ -12,9 +12,9 @@ export function registerKeyCommands(program: Command): void {
     .requiredOption('--role <role>', 'viewer | editor | admin')
     .option('--name <name>', 'what the key is for')
     .action(async (opts: { role: string; name?: string }, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
+      withBackend(cmd, async (backend) => {
         const role = parseRole(opts.role);
-        const key = await createKey(engine.store, role, opts.name ?? `${role} key`, engine.clock());
+        const key = await backend.createKey(role, opts.name ?? `${role} key`);
         process.stdout.write(`${key.key}\n`);
         process.stderr.write(`created ${key.id} (${key.role}, "${key.name}")\n`);
       }),

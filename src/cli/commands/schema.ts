@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SegmataError } from '../../errors.js';
 import { ATTRIBUTE_TYPES, RECORD_KINDS, type AttributeType, type RecordKind } from '../../schema/types.js';
-import { withEngine } from '../context.js';
+import { withBackend } from '../context.js';
 import { table } from '../format.js';
 
 export function registerSchemaCommands(program: Command): void {
@@ -12,8 +12,8 @@ export function registerSchemaCommands(program: Command): void {
     .description('entities, attributes and interaction types')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
-        const snap = engine.registry.snapshot();
+      withBackend(cmd, async (backend) => {
+        const snap = await backend.schema();
         if (opts.json) {
           console.log(JSON.stringify(snap, null, 2));
           return;
@@ -39,8 +39,8 @@ export function registerSchemaCommands(program: Command): void {
     .action(async (entity: string, name: string, type: string, opts: { notQueryable?: boolean }, cmd: Command) => {
       if (!RECORD_KINDS.includes(entity as RecordKind)) throw new SegmataError('invalid_argument', `unknown entity "${entity}" (expected one of: ${RECORD_KINDS.join(', ')})`);
       if (!ATTRIBUTE_TYPES.includes(type as AttributeType)) throw new SegmataError('invalid_argument', `unknown type "${type}" (expected one of: ${ATTRIBUTE_TYPES.join(', ')})`);
-      await withEngine(cmd, async (engine) => {
-        await engine.addAttribute(entity as RecordKind, name, type as AttributeType, !opts.notQueryable);
+      await withBackend(cmd, async (backend) => {
+        await backend.addAttribute(entity as RecordKind, name, type as AttributeType, !opts.notQueryable);
         console.log(`added ${type} attribute ${entity}.${name}${opts.notQueryable ? ' (not queryable)' : ''}`);
       });
     });
@@ -51,8 +51,8 @@ export function registerSchemaCommands(program: Command): void {
     .argument('<name>')
     .option('--not-queryable', 'accept it on import but keep it out of segments')
     .action(async (name: string, opts: { notQueryable?: boolean }, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
-        await engine.addInteractionType(name, !opts.notQueryable);
+      withBackend(cmd, async (backend) => {
+        await backend.addInteractionType(name, !opts.notQueryable);
         console.log(`added interaction type ${name}`);
       }),
     );
@@ -65,8 +65,8 @@ export function registerSchemaCommands(program: Command): void {
     .argument('<queryable>', 'true or false')
     .action(async (entity: string, name: string, value: string, _opts: unknown, cmd: Command) => {
       if (value !== 'true' && value !== 'false') throw new SegmataError('invalid_argument', `expected true or false, got "${value}"`);
-      await withEngine(cmd, async (engine) => {
-        await engine.setQueryable(entity, name, value === 'true');
+      await withBackend(cmd, async (backend) => {
+        await backend.setQueryable(entity, name, value === 'true');
         console.log(`${entity}.${name} is ${value === 'true' ? 'queryable' : 'not queryable'}`);
       });
     });

@@ -1,20 +1,18 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { describeExplanation } from '../../engine/contact/describe-explanation.js';
 import { parseInstant } from '../../definition/operators.js';
 import { SegmataError } from '../../errors.js';
-import { withEngine, readJsonFile, write } from '../context.js';
+import { withBackend, readJsonFile, write } from '../context.js';
 import { csvField, jsonValue, plain, table } from '../format.js';
-import type { Engine } from '../../engine/engine.js';
-import { followLive } from '../watch.js';
+import type { Backend } from '../backend.js';
 
 type Format = 'ids' | 'csv' | 'jsonl';
 
-async function printMembers(engine: Engine, id: string, format: Format): Promise<number> {
-  const types = new Map(engine.registry.attributes('contact').map((a) => [a.name, a.type as string]));
+async function printMembers(backend: Backend, id: string, format: Format): Promise<number> {
+  const types = await backend.contactTypes();
   let n = 0;
   let header: string[] | undefined;
-  for await (const page of engine.members(id, format !== 'ids')) {
+  for await (const page of backend.members(id, format !== 'ids')) {
     let out = '';
     for (const row of page) {
       if (format === 'ids') out += `${String(row.id)}\n`;
@@ -30,9 +28,7 @@ async function printMembers(engine: Engine, id: string, format: Format): Promise
     }
     await write(out);
   }
-  if (format === 'csv' && !header) {
-    await write(`${['id', ...engine.registry.attributes('contact').map((a) => a.name)].join(',')}\n`);
-  }
+  if (format === 'csv' && !header) await write(`${['id', ...types.keys()].join(',')}\n`);
   return n;
 }
 
@@ -62,8 +58,8 @@ export function registerSegmentCommands(program: Command): void {
     .description('all segments with their status and member counts')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
-        const all = await engine.segments.list();
+      withBackend(cmd, async (backend) => {
+        const all = await backend.segments.list();
         if (opts.json) {
           console.log(JSON.stringify(all, null, 2));
           return;
@@ -84,8 +80,8 @@ export function registerSegmentCommands(program: Command): void {
     .description('a segment\'s current definition (JSON) and status')
     .argument('<id>')
     .action(async (id: string, _o: unknown, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
-        const s = await engine.segments.get(id);
+      withBackend(cmd, async (backend) => {
+        const s = await backend.segments.get(id);
         console.log(JSON.stringify({ ...s.definition, status: s.status, version: s.version, members: s.memberCount }, null, 2));
       }),
     );
@@ -95,8 +91,8 @@ export function registerSegmentCommands(program: Command): void {
     .description('save a segment definition (JSON file) as a draft')
     .argument('<file>')
     .action(async (file: string, _o: unknown, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
-        const s = await engine.segments.create(readJsonFile(file));
+      withBackend(cmd, async (backend) => {
+        const s = await backend.segments.create(readJsonFile(file));
         console.log(`created segment ${s.id} (${s.type}, ${s.status}, version ${s.version}${s.type === 'static' ? `, ${s.memberCount} members` : ''})`);
       }),
     );
@@ -107,8 +103,8 @@ export function registerSegmentCommands(program: Command): void {
     .argument('<id>')
     .argument('<file>')
     .action(async (id: string, file: string, _o: unknown, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
-        const s = await engine.segments.update(id, readJsonFile(file));
+      withBackend(cmd, async (backend) => {
+        const s = await backend.segments.update(id, readJsonFile(file));
         console.log(`updated segment ${s.id} to version ${s.version} (${s.status}${s.status === 'live' ? `, ${s.memberCount} members` : ''})`);
       }),
     );
@@ -118,8 +114,8 @@ export function registerSegmentCommands(program: Command): void {
     .description('evaluate a segment and keep its membership')
     .argument('<id>')
     .action(async (id: string, _o: unknown, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
-        const r = await engine.segments.goLive(id);
+      withBackend(cmd, async (backend) => {
+        const r = await backend.segments.goLive(id);
         console.log(`segment ${id} is live: ${r.members} members (${r.entered} entered, ${r.exited} exited) in ${r.ms.toFixed(0)} ms`);
       }),
     );
@@ -129,8 +125,8 @@ export function registerSegmentCommands(program: Command): void {
     .description('stop maintaining a segment\'s membership')
     .argument('<id>')
     .action(async (id: string, _o: unknown, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
-        await engine.segments.stop(id);
+      withBackend(cmd, async (backend) => {
+        await backend.segments.stop(id);
         console.log(`segment ${id} is stopped`);
       }),
     );
@@ -140,8 +136,8 @@ export function registerSegmentCommands(program: Command): void {
     .description('delete a segment (refused while another segment references it)')
     .argument('<id>')
     .action(async (id: string, _o: unknown, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
-        await engine.segments.delete(id);
+      withBackend(cmd, async (backend) => {
+        await backend.segments.delete(id);
         console.log(`segment ${id} deleted`);
       }),
     );
@@ -154,8 +150,8 @@ export function registerSegmentCommands(program: Command): void {
     .action(async (id: string | undefined, opts: { all?: boolean }, cmd: Command) => {
       if (!id && !opts.all) throw new SegmataError('invalid_argument', 'give a segment id or --all');
       if (id && opts.all) throw new SegmataError('invalid_argument', 'give either a segment id or --all, not both');
-      await withEngine(cmd, async (engine) => {
-        const results = await engine.segments.refresh(opts.all ? undefined : id);
+      await withBackend(cmd, async (backend) => {
+        const results = await backend.segments.refresh(opts.all ? undefined : id);
         if (results.length === 0) console.log('no live segments to refresh');
         for (const r of results) console.log(`${r.segmentId}: ${r.members} members (${r.entered} entered, ${r.exited} exited) in ${r.ms.toFixed(0)} ms`);
       });
@@ -167,9 +163,9 @@ export function registerSegmentCommands(program: Command): void {
     .argument('<file>')
     .option('--json', 'print as JSON')
     .action(async (file: string, opts: { json?: boolean }, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
+      withBackend(cmd, async (backend) => {
         const def = readJsonFile(file);
-        const e = await engine.segments.estimate(def);
+        const e = await backend.segments.estimate(def);
         if (opts.json) {
           console.log(JSON.stringify(e, null, 2));
           return;
@@ -186,7 +182,7 @@ export function registerSegmentCommands(program: Command): void {
     .option('--format <format>', 'ids (one contact id per line), csv or jsonl', 'ids')
     .action(async (id: string, opts: { format: string }, cmd: Command) => {
       if (!['ids', 'csv', 'jsonl'].includes(opts.format)) throw new SegmataError('invalid_argument', `--format: expected ids, csv or jsonl, got "${opts.format}"`);
-      await withEngine(cmd, (engine) => printMembers(engine, id, opts.format as Format));
+      await withBackend(cmd, (backend) => printMembers(backend, id, opts.format as Format));
     });
 
   for (const mode of ['add', 'remove'] as const) {
@@ -197,9 +193,9 @@ export function registerSegmentCommands(program: Command): void {
       .argument('[contactIds...]')
       .option('--file <file>', 'contact ids, one per line (or a CSV with an id column first)')
       .action(async (id: string, ids: string[], opts: { file?: string }, cmd: Command) =>
-        withEngine(cmd, async (engine) => {
-          const n = await engine.segments.changeMembers(id, readIds(ids, opts.file), mode);
-          const s = await engine.segments.get(id);
+        withBackend(cmd, async (backend) => {
+          const n = await backend.segments.changeMembers(id, readIds(ids, opts.file), mode);
+          const s = await backend.segments.get(id);
           console.log(`${mode === 'add' ? 'added' : 'removed'} ${n} member(s); segment ${id} has ${s.memberCount} members`);
         }, { writes: true }),
       );
@@ -212,10 +208,9 @@ export function registerSegmentCommands(program: Command): void {
     .argument('<contactId>')
     .option('--json', 'print as JSON')
     .action(async (id: string, contactId: string, opts: { json?: boolean }, cmd: Command) =>
-      withEngine(cmd, async (engine) => {
-        const e = await engine.explain(id, contactId);
-        if (opts.json) console.log(JSON.stringify(e, null, 2));
-        else console.log(describeExplanation(e, (await engine.segments.get(id)).definition.query?.blocks ?? []));
+      withBackend(cmd, async (backend) => {
+        const e = await backend.explain(id, contactId);
+        console.log(opts.json ? JSON.stringify(e.json, null, 2) : e.text);
       }),
     );
 
@@ -228,18 +223,18 @@ export function registerSegmentCommands(program: Command): void {
     .action(async (id: string, opts: { since?: string; follow?: boolean }, cmd: Command) => {
       const since = opts.since === undefined ? undefined : parseInstant(opts.since);
       if (opts.since !== undefined && since === undefined) throw new SegmataError('invalid_argument', `--since: expected an ISO 8601 instant, got "${opts.since}"`);
-      await withEngine(cmd, async (engine) => {
+      await withBackend(cmd, async (backend) => {
         let last = 0;
         const print = async (): Promise<void> => {
           for (;;) {
-            const rows = await engine.changes(id, since === undefined ? undefined : new Date(since), last);
+            const rows = await backend.changes(id, since === undefined ? undefined : new Date(since), last);
             for (const r of rows) await write(`${r.changed_at.toISOString()}\t${r.change}\t${r.contact_id}\t${r.cause}\n`);
             if (rows.length === 0) return;
             last = rows[rows.length - 1]!.seq;
           }
         };
         await print();
-        if (opts.follow) await followLive(engine, { afterEach: print });
+        if (opts.follow) await backend.follow(id, print);
       });
     });
 }

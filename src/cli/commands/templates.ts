@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SegmataError } from '../../errors.js';
 import { getTemplate, instantiateTemplate, listTemplates } from '../../engine/templates/index.js';
-import { withEngine } from '../context.js';
+import { withBackend } from '../context.js';
 import { table } from '../format.js';
 
 function parseParams(pairs: string[]): Record<string, string> {
@@ -53,8 +53,8 @@ export function registerTemplateCommands(program: Command): void {
         console.log(JSON.stringify(def, null, 2));
         return;
       }
-      await withEngine(cmd, async (engine) => {
-        const s = await engine.segments.create(def);
+      await withBackend(cmd, async (backend) => {
+        const s = await backend.segments.create(def);
         console.log(`created draft segment ${s.id} from template ${name}; go live with: segmata segments go-live ${s.id}`);
       });
     });
