@@ -49,9 +49,9 @@ await fetch(`${base}/health`);
 await engine.live.processPending();
 
 // 1. Batch ingest over HTTP.
-const BATCH = Number(process.env.BENCH_API_BATCH ?? 10_000);
+const BATCH = Number(process.env.BENCH_API_BATCH ?? 25_000);
 const TOTAL = Number(process.env.BENCH_API_INGEST ?? 300_000);
-const CLIENTS = 2;
+const CLIENTS = Number(process.env.BENCH_API_CLIENTS ?? 2);
 const TYPES = ['email_open', 'email_click', 'website_visit', 'form_submit', 'email_sent'];
 let seq = 0;
 const body = (n: number): string => {
@@ -64,18 +64,19 @@ const body = (n: number): string => {
 };
 log('');
 log(`## HTTP batch ingest (POST /api/v1/interactions, ${BATCH} per request, ${CLIENTS} clients)`);
+// The request bodies are made before the clock starts: the client's JSON is not the server's work.
+const payloads = Array.from({ length: Math.ceil(TOTAL / BATCH) }, () => body(BATCH));
 let sent = 0;
 const requestMs: number[] = [];
 const ingestStart = performance.now();
 await Promise.all(
   Array.from({ length: CLIENTS }, async () => {
-    while (sent < TOTAL) {
-      sent += BATCH;
-      const payload = body(BATCH);
+    for (let payload = payloads.pop(); payload; payload = payloads.pop()) {
       const t = performance.now();
       const res = await fetch(`${base}/interactions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: payload });
       const answer = (await res.json()) as { inserted: number };
       if (res.status !== 200 || answer.inserted !== BATCH) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(answer)}`);
+      sent += BATCH;
       requestMs.push(performance.now() - t);
     }
   }),

@@ -289,7 +289,8 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: Ap
       const { id } = request.params as { id: string };
       const q = request.query as { limit: number; cursor?: string; search?: string };
       const after = decodeCursor(q.cursor);
-      const page = await memberPage(engine.store.reader(), await segments.memberSource(id), { limit: q.limit, ...(after !== undefined ? { after } : {}), ...(q.search ? { search: q.search } : {}) });
+      const reader = engine.store.reader();
+      const page = await memberPage(reader, await segments.memberSource(id, reader), { limit: q.limit, ...(after !== undefined ? { after } : {}), ...(q.search ? { search: q.search } : {}) });
       const types = new Map(engine.registry.attributes('contact').map((a) => [a.name, a.type as string]));
       return { items: page.items.map((r) => jsonRow(r, types)), ...(page.next ? { next: encodeCursor(page.next) } : {}) };
     },

@@ -58,7 +58,9 @@ export async function applyMembershipLog(tx: SqlRunner): Promise<number> {
     for (const r of rows) bySegment.set(r.segment_id, [...(bySegment.get(r.segment_id) ?? []), r.contact_id]);
     for (const [segmentId, ids] of bySegment) await deleteByIds(tx, 'DELETE FROM memberships WHERE segment_id = $1 AND', 'contact_id', ids, [segmentId]);
   }
-  await tx.run('INSERT INTO memberships (segment_id, contact_id, since) SELECT segment_id, contact_id, since FROM _net WHERE is_in AND (NOT was_in OR n > 1)');
+  // In (segment, contact) order: a segment's rows then lie together sorted by contact, so a
+  // page of members (contact_id > cursor) skips the row groups before it by their min/max.
+  await tx.run('INSERT INTO memberships (segment_id, contact_id, since) SELECT segment_id, contact_id, since FROM _net WHERE is_in AND (NOT was_in OR n > 1) ORDER BY segment_id, contact_id');
   await tx.run(
     `UPDATE segments SET member_count = member_count + d.delta
      FROM (SELECT segment_id, sum(CAST(is_in AS INTEGER) - CAST(was_in AS INTEGER)) AS delta FROM _net GROUP BY segment_id) AS d

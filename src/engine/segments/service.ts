@@ -327,14 +327,15 @@ export class SegmentService {
    * SQL returning the member ids of a segment: the maintained membership when it is live,
    * stopped or static; a fresh evaluation for drafts (a preview).
    */
-  async memberSource(id: string): Promise<{ sql: string; params: (string | number | boolean | null)[] }> {
-    const all = await this.list();
-    const s = all.find((x) => x.id === id);
-    if (!s) throw new SegmataError('not_found', `segment "${id}" does not exist`);
+  async memberSource(id: string, reader: SqlRunner = this.ctx.store): Promise<{ sql: string; params: (string | number | boolean | null)[] }> {
+    // `reader`: where the segment is read (a read connection: an HTTP page does not queue
+    // behind the writers for it); the memberships are brought up to date first either way.
+    await this.ctx.sync?.();
+    const s = await repo.get(reader, id);
     if (s.type === 'static' || s.status === 'live' || s.status === 'stopped') {
       return { sql: 'SELECT contact_id AS id FROM memberships WHERE segment_id = $1', params: [id] };
     }
-    return compileSegment(s.definition.query!, compileContext(this.ctx, all, this.now()));
+    return compileSegment(s.definition.query!, compileContext(this.ctx, await repo.list(reader), this.now()));
   }
 
   async changeMembers(id: string, ids: string[], mode: 'add' | 'remove'): Promise<number> {
