@@ -312,6 +312,39 @@ describe('HTTP API: bad input is refused precisely and changes nothing', () => {
   }
 });
 
+describe('HTTP API: graceful shutdown', () => {
+  it('lets a request in flight finish and keeps what it stored', async () => {
+    const s = await startServer();
+    try {
+      const rows = Array.from({ length: 5000 }, (_, i) => ({ id: `g${i}`, contact_id: CONTACTS[i % CONTACTS.length]!.id, type: 'email_open', occurred_at: TEST_NOW }));
+      // Close once the server is inside the request (its handler has called the engine).
+      const ingest = s.engine.ingestInteractions.bind(s.engine);
+      let handling!: () => void;
+      const handled = new Promise<void>((r) => (handling = r));
+      s.engine.ingestInteractions = (...args) => {
+        handling();
+        return ingest(...args);
+      };
+      const inFlight = s.call('POST', '/interactions', { role: 'editor', body: rows });
+      await handled;
+      const closing = s.stop();
+      const answer = await inFlight;
+      await closing;
+      expect(answer.status).toBe(200);
+      expect(answer.body.inserted).toBe(5000);
+      const reopened = await startServer({ db: s.db, live: false, webhooks: false });
+      try {
+        const [row] = await reopened.engine.store.all<{ n: number }>("SELECT count(*) AS n FROM interactions WHERE id LIKE 'g%'");
+        expect(row!.n).toBe(5000);
+      } finally {
+        await reopened.stop();
+      }
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('HTTP API: concurrent edits of one segment', () => {
   let s: TestServer;
   beforeAll(async () => {
@@ -334,4 +367,3 @@ describe('HTTP API: concurrent edits of one segment', () => {
   });
 });
 
-void CONTACTS;

@@ -22,6 +22,9 @@ import { WebhookDispatcher, type DispatcherOptions } from '../engine/webhooks/di
 
 export const API_PREFIX = '/api/v1';
 
+/** How long a shutdown waits for requests in flight before it closes their connections. */
+const SHUTDOWN_GRACE_MS = 30_000;
+
 export interface ServerOptions {
   /** pino options, or false for no request logging (tests). */
   logger?: boolean | Record<string, unknown>;
@@ -94,8 +97,16 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
     if (p.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, p, request);
   });
+  // Shutting down: open event streams end, and each answer still in flight closes its
+  // connection, so a keep-alive client cannot hold the shutdown open; a last resort after a grace period.
+  let closing = false;
   app.addHook('preClose', async () => {
+    closing = true;
     for (const end of [...context.streams]) end();
+    setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`), request));
 
@@ -115,6 +126,8 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The web UI will live at `/`; until then the address leads to the API's docs.
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs'));
 
   await app.register(
     async (api) => {
