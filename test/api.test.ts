@@ -91,6 +91,16 @@ describe('HTTP API: happy paths over real HTTP', () => {
     const timeline = await s.call('GET', '/contacts/c1/interactions', { role: 'viewer' });
     expect(timeline.body.items).toHaveLength(1);
     expect(timeline.body.items[0]).toMatchObject({ id: 'i1', type: 'email_open', campaign_id: 'spring' });
+    // Pages of a timeline neither skip nor repeat interactions of the same instant.
+    await s.call('POST', '/interactions', { role: 'editor', body: ['t1', 't2', 't3'].map((id) => ({ id, contact_id: 'c4', type: 'email_click', occurred_at: hoursAgo(3) })) });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await s.call('GET', `/contacts/c4/interactions?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { role: 'viewer' });
+      seen.push(...page.body.items.map((i: any) => i.id));
+      cursor = page.body.next;
+    } while (cursor);
+    expect(seen.sort()).toEqual(['t1', 't2', 't3']);
   });
 
   it('runs a segment through its life: create, estimate, edit with If-Match, go live, members, explain, changes, history, stop, delete', async () => {

@@ -1,4 +1,4 @@
-import { httpProblem } from './problem.js';
+import { httpProblem, type HttpProblem } from './problem.js';
 
 /**
  * Page cursors are opaque to clients: base64url of a small JSON object. A cursor that does not
@@ -16,7 +16,12 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   } catch {
     // refused below
   }
-  throw httpProblem(400, 'bad-cursor', 'query.cursor: not a cursor this API issued (pass back the "next" of a previous page unchanged)', [
+  throw badCursor();
+}
+
+/** The refusal of a cursor this API did not issue (or whose content does not fit its route). */
+export function badCursor(): HttpProblem {
+  return httpProblem(400, 'bad-cursor', 'query.cursor: not a cursor this API issued (pass back the "next" of a previous page unchanged)', [
     { path: 'query.cursor', message: 'not a valid cursor' },
   ]);
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { SegmataError } from '../../errors.js';
-import { contactInteractions, getRecord, KIND_OF, searchRecords } from '../../engine/records/read.js';
+import { contactInteractions, getRecord, KIND_OF, searchRecords, type TimelineCursor } from '../../engine/records/read.js';
 import { ENTITY_KINDS, type EntityKind } from '../../engine/records/upsert.js';
 import { jsonRow } from '../../engine/records/values.js';
 import type { ImportReport } from '../../engine/import/types.js';
 import type { RecordKind } from '../../schema/types.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { badCursor, decodeCursor, encodeCursor } from '../cursor.js';
 import { httpProblem } from '../problem.js';
 import type { ApiContext } from '../server.js';
 import { cursorParam, idParams, limitParam, op, pageOf } from '../schemas.js';
@@ -43,6 +43,18 @@ async function asBody<T>(single: boolean, write: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A timeline cursor's content, as `contactInteractions` takes it. */
+function timelineCursor(text: string | undefined): TimelineCursor | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const c = JSON.parse(text) as Partial<TimelineCursor>;
+    if (typeof c.at === 'string' && typeof c.row === 'number') return { at: c.at, row: c.row };
+  } catch {
+    // refused below
+  }
+  throw badCursor();
+}
+
 export function registerRecordRoutes(api: FastifyInstance, { engine, loop }: ApiContext): void {
   const typesOf = (kind: RecordKind) => new Map(engine.registry.attributes(kind).map((a) => [a.name, a.type as string]));
 
@@ -58,7 +70,7 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, loop }: Api
       handler: async (request) => {
         const q = request.query as { search?: string; limit: number; cursor?: string };
         const after = decodeCursor(q.cursor);
-        const page = await searchRecords(engine.store, engine.registry, kind, { limit: q.limit, ...(q.search ? { search: q.search } : {}), ...(after !== undefined ? { after } : {}) });
+        const page = await searchRecords(engine.store.reader(), engine.registry, kind, { limit: q.limit, ...(q.search ? { search: q.search } : {}), ...(after !== undefined ? { after } : {}) });
         const types = typesOf(entity);
         return { items: page.items.map((r) => jsonRow(r, types)), ...(page.next ? { next: encodeCursor(page.next) } : {}) };
       },
@@ -66,7 +78,7 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, loop }: Api
 
     api.get(`/${kind}/:id`, {
       schema: op('viewer', tag, `One ${entity}`, { params: idParams('id'), response: { 200: { $ref: 'record#' } } }),
-      handler: async (request) => jsonRow(await getRecord(engine.store, kind, (request.params as { id: string }).id), typesOf(entity)),
+      handler: async (request) => jsonRow(await getRecord(engine.store.reader(), kind, (request.params as { id: string }).id), typesOf(entity)),
     });
 
     api.put(`/${kind}/:id`, {
@@ -130,12 +142,13 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, loop }: Api
     handler: async (request) => {
       const { id } = request.params as { id: string };
       const q = request.query as { limit: number; cursor?: string };
-      await getRecord(engine.store, 'contacts', id);
-      const before = decodeCursor(q.cursor);
-      const rows = await contactInteractions(engine.store, id, { limit: q.limit + 1, ...(before ? { before } : {}) });
+      const reader = engine.store.reader();
+      await getRecord(reader, 'contacts', id);
+      const before = timelineCursor(decodeCursor(q.cursor));
+      const { rows, cursors } = await contactInteractions(reader, id, { limit: q.limit + 1, ...(before ? { before } : {}) });
       const types = typesOf('interaction');
       const items = rows.slice(0, q.limit).map((r) => jsonRow(r, types));
-      return { items, ...(rows.length > q.limit ? { next: encodeCursor(String(items[items.length - 1]!.occurred_at)) } : {}) };
+      return { items, ...(rows.length > q.limit ? { next: encodeCursor(JSON.stringify(cursors[q.limit - 1])) } : {}) };
     },
   });
 

@@ -7,7 +7,7 @@ import { eachMember, memberHistory, memberPage, overlaps, type HistoryBucket } f
 import type { SegmentRecord } from '../../engine/segments/types.js';
 import { csvField, jsonRow, plain } from '../../engine/records/values.js';
 import { actorOf } from '../auth.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { badCursor, decodeCursor, encodeCursor } from '../cursor.js';
 import { httpProblem } from '../problem.js';
 import type { ApiContext } from '../server.js';
 import { cursorParam, idParams, limitParam, op, pageOf } from '../schemas.js';
@@ -377,8 +377,10 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: Ap
       const q = request.query as { since?: string; after?: number; limit: number; cursor?: string };
       const since = q.since === undefined ? undefined : new Date(q.since);
       if (since && Number.isNaN(since.getTime())) throw httpProblem(400, 'validation', `query.since: expected an ISO 8601 instant, got "${q.since}"`, [{ path: 'query.since', message: 'not an ISO 8601 instant' }]);
-      const after = decodeCursor(q.cursor);
-      const rows = await engine.changes(id, since, after === undefined ? (q.after ?? 0) : Number(after));
+      const cursor = decodeCursor(q.cursor);
+      const after = cursor === undefined ? (q.after ?? 0) : Number(cursor);
+      if (!Number.isSafeInteger(after)) throw badCursor();
+      const rows = await engine.changes(id, since, after);
       const items = rows.slice(0, q.limit).map((r) => ({ seq: r.seq, contactId: r.contact_id, change: r.change, at: r.changed_at.toISOString(), cause: r.cause }));
       return { items, ...(rows.length > q.limit ? { next: encodeCursor(String(items[items.length - 1]!.seq)) } : {}) };
     },

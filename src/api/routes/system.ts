@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { listAudit } from '../../engine/access/audit.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { badCursor, decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiContext } from '../server.js';
 import { cursorParam, limitParam, op, pageOf } from '../schemas.js';
 
@@ -44,8 +44,10 @@ export function registerSystemRoutes(api: FastifyInstance, { engine }: ApiContex
     }),
     handler: async (request) => {
       const q = request.query as { segment?: string; limit: number; cursor?: string };
-      const before = decodeCursor(q.cursor);
-      const rows = await listAudit(engine.store, { ...(q.segment ? { segmentId: q.segment } : {}), ...(before ? { beforeSeq: Number(before) } : {}), limit: q.limit + 1 });
+      const cursor = decodeCursor(q.cursor);
+      const before = cursor === undefined ? undefined : Number(cursor);
+      if (before !== undefined && !Number.isSafeInteger(before)) throw badCursor();
+      const rows = await listAudit(engine.store.reader(), { ...(q.segment ? { segmentId: q.segment } : {}), ...(before !== undefined ? { beforeSeq: before } : {}), limit: q.limit + 1 });
       const items = rows.slice(0, q.limit);
       return {
         items: items.map(({ seq: _seq, at, ...rest }) => ({ ...rest, at: at.toISOString() })),

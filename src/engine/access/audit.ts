@@ -1,4 +1,4 @@
-import type { Store } from '../../store/store.js';
+import type { SqlRunner, Store } from '../../store/store.js';
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'go_live' | 'stop' | 'refresh' | 'add_members' | 'remove_members';
 
@@ -20,7 +20,7 @@ export async function recordAudit(store: Store, entry: Omit<AuditEntry, 'seq'>):
 }
 
 /** Newest first, `limit` entries older than `beforeSeq`, optionally of one segment. */
-export async function listAudit(store: Store, options: { segmentId?: string; beforeSeq?: number; limit: number }): Promise<AuditEntry[]> {
+export async function listAudit(store: SqlRunner, options: { segmentId?: string; beforeSeq?: number; limit: number }): Promise<AuditEntry[]> {
   const rows = await store.all<{ seq: number; happened_at: Date; actor: string; action: AuditAction; segment_id: string; version_before: number | null; version_after: number | null }>(
     `SELECT seq, happened_at, actor, action, segment_id, version_before, version_after FROM audit_log
      WHERE (CAST($1 AS VARCHAR) IS NULL OR segment_id = CAST($1 AS VARCHAR)) AND seq < $2 ORDER BY seq DESC LIMIT ${Math.floor(options.limit)}`,
