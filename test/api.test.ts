@@ -322,6 +322,22 @@ describe('HTTP API: bad input is refused precisely and changes nothing', () => {
   }
 });
 
+describe('HTTP API: a client reads its own writes', () => {
+  it('records the membership changes a write causes before answering it (no background loop here to do it later)', async () => {
+    const s = await startServer({ live: false, webhooks: false });
+    try {
+      await s.call('POST', '/segments', { role: 'editor', body: AZ });
+      await s.call('POST', '/segments/az/go-live', { role: 'editor' });
+      expect((await s.call('POST', '/contacts/delete', { role: 'editor', body: { ids: ['c1'] } })).body.deleted).toBe(1);
+      expect((await s.call('GET', '/segments/az/members', { role: 'viewer' })).body.items.map((m: any) => m.id)).toEqual(['c2']);
+      await s.call('PUT', '/contacts/c3', { role: 'editor', body: { state: 'AZ' } });
+      expect((await s.call('GET', '/segments/az/members', { role: 'viewer' })).body.items.map((m: any) => m.id)).toEqual(['c2', 'c3']);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('HTTP API: graceful shutdown', () => {
   it('lets a request in flight finish and keeps what it stored', async () => {
     const s = await startServer();

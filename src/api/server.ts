@@ -38,8 +38,14 @@ export interface ServerOptions {
 export interface ApiContext {
   engine: Engine;
   keys: KeyCache;
-  /** The live loop: woken after writes so their effects are recorded at once. */
+  /** The live loop: keeps live segments current as time passes and changes arrive. */
   loop: LiveLoop;
+  /**
+   * After a write: its live membership changes recorded before the answer (most are recorded
+   * in the write's own transaction already), so a client reads its own writes — as a one-shot
+   * CLI command applies what its writes cause before it exits.
+   */
+  settle: () => Promise<void>;
   /** Open event streams, each ended by its function when the server closes. */
   streams: Set<() => void>;
   dispatcher: WebhookDispatcher;
@@ -68,6 +74,10 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
     engine,
     keys: new KeyCache(engine.store),
     loop: new LiveLoop(engine.live, engine.clock),
+    settle: async () => {
+      // The write itself succeeded; a failing live pass is the loop's to retry, not the client's error.
+      await engine.live.processPending().catch((e: unknown) => app.log.error({ err: e }, 'live segments: a pass after a write failed; the loop retries'));
+    },
     streams: new Set(),
     dispatcher: new WebhookDispatcher(engine.store, { ...(options.webhooks || {}), onError: (e) => app.log.error({ err: e }, 'webhooks: a pass failed; retrying') }),
   };

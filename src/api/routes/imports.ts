@@ -16,7 +16,7 @@ const MAX_UPLOAD = 4 * 1024 ** 3;
  * `segmata import KIND FILE` would (format from the name's extension, all or nothing unless
  * `skipBadRows`, the same report and messages). `segmata --server` sends its files here.
  */
-export function registerImportRoutes(api: FastifyInstance, { engine, loop }: ApiContext): void {
+export function registerImportRoutes(api: FastifyInstance, { engine, settle }: ApiContext): void {
   void api.register(async (scope) => {
     // The body is streamed to a file as it arrives, never held in memory.
     scope.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/octet-stream'], (_request, payload, done) => done(null, payload));
@@ -56,7 +56,7 @@ export function registerImportRoutes(api: FastifyInstance, { engine, loop }: Api
           const path = join(dir, basename(q.name));
           await pipeline(request.body as Readable, createWriteStream(path));
           const report = await engine.importFile(kind, path, { skipBadRows: q.skipBadRows });
-          loop.wake();
+          await settle();
           return { ...report, file: q.name };
         } finally {
           rmSync(dir, { recursive: true, force: true });

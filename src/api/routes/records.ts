@@ -55,7 +55,7 @@ function timelineCursor(text: string | undefined): TimelineCursor | undefined {
   throw badCursor();
 }
 
-export function registerRecordRoutes(api: FastifyInstance, { engine, loop }: ApiContext): void {
+export function registerRecordRoutes(api: FastifyInstance, { engine, settle }: ApiContext): void {
   const typesOf = (kind: RecordKind) => new Map(engine.registry.attributes(kind).map((a) => [a.name, a.type as string]));
 
   for (const kind of ENTITY_KINDS) {
@@ -92,7 +92,7 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, loop }: Api
         const body = request.body as Record<string, unknown>;
         if (body.id !== undefined && body.id !== id) throw httpProblem(400, 'validation', `body.id: "${String(body.id)}" differs from the id in the path ("${id}")`, [{ path: 'body.id', message: `expected "${id}"` }]);
         await asBody(true, () => engine.upsertRecords(kind, [{ ...body, id }]));
-        loop.wake();
+        await settle();
         return jsonRow(await getRecord(engine.store, kind, id), typesOf(entity));
       },
     });
@@ -105,7 +105,7 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, loop }: Api
       bodyLimit: 16 * 1024 * 1024,
       handler: async (request) => {
         const r = await asBody(false, () => engine.upsertRecords(kind, request.body as Record<string, unknown>[]));
-        loop.wake();
+        await settle();
         return report(r);
       },
     });
@@ -117,7 +117,7 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, loop }: Api
       }),
       handler: async (request) => {
         const deleted = await engine.deleteRecords(kind, (request.body as { ids: string[] }).ids);
-        loop.wake();
+        await settle();
         return { deleted };
       },
     });
@@ -127,7 +127,7 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, loop }: Api
       handler: async (request, reply) => {
         const { id } = request.params as { id: string };
         if ((await engine.deleteRecords(kind, [id])) === 0) throw httpProblem(404, 'not-found', `${entity} "${id}" does not exist`);
-        loop.wake();
+        await settle();
         return reply.code(204).send();
       },
     });
@@ -176,7 +176,7 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, loop }: Api
     bodyLimit: 64 * 1024 * 1024,
     handler: async (request) => {
       const r = await asBody(false, () => engine.ingestInteractions(request.body as Record<string, unknown>[]));
-      loop.wake();
+      await settle();
       return report(r);
     },
   });

@@ -74,7 +74,7 @@ const changeItem = {
 
 const definitionBody = { $ref: 'segment-definition#' } as const;
 
-export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: ApiContext): void {
+export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: ApiContext): void {
   const segments = engine.segments;
   const audit = async (request: FastifyRequest, action: AuditAction, segmentId: string, before: number | null, after: number | null): Promise<void> =>
     recordAudit(engine.store, { at: engine.clock(), actor: actorOf(request), action, segmentId, versionBefore: before, versionAfter: after });
@@ -148,7 +148,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: Ap
         const s = await segments.get(r.segmentId);
         await audit(request, 'refresh', r.segmentId, s.version, s.version);
       }
-      loop.wake();
+      await settle();
       return { items: results };
     },
   });
@@ -207,7 +207,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: Ap
       const expected = expectedVersion(request);
       const s = await segments.update(id, request.body, { expectedVersion: expected });
       await audit(request, 'update', id, expected, s.version);
-      loop.wake();
+      await settle();
       return send(reply, s);
     },
   });
@@ -235,7 +235,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: Ap
         const result = action === 'go_live' ? await segments.goLive(id) : (await segments.refresh(id))[0]!;
         const after = await segments.get(id);
         await audit(request, action, id, before.version, after.version);
-        loop.wake();
+        await settle();
         return { segment: segmentJson(after), members: result.members, entered: result.entered, exited: result.exited, ms: result.ms };
       },
     });
@@ -274,7 +274,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, loop }: Ap
       const removed = b.remove?.length ? await segments.changeMembers(id, b.remove, 'remove') : 0;
       if (added) await audit(request, 'add_members', id, before.version, before.version);
       if (removed) await audit(request, 'remove_members', id, before.version, before.version);
-      loop.wake();
+      await settle();
       return { added, removed, segment: segmentJson(await segments.get(id)) };
     },
   });
