@@ -3,11 +3,22 @@
 // `npm run bench` builds. Prints the figures and writes bench/report-api.md.
 import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { buildServer } from '../src/api/server.js';
 import { encodeCursor } from '../src/api/cursor.js';
 import { createKey } from '../src/engine/access/keys.js';
 import { Engine } from '../src/engine/engine.js';
 import { projectRoot } from './root.js';
+import type { ClientJob, ClientResult } from './api-client.js';
+
+/** Run a load in the client worker (see api-client.ts) and wait for its figures. */
+function inWorker(job: ClientJob): Promise<ClientResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./api-client.js', import.meta.url), { workerData: job });
+    worker.once('message', (r: ClientResult) => resolve(r));
+    worker.once('error', reject);
+  });
+}
 
 const root = projectRoot();
 // BENCH_API_SOURCE=live-base: the database with 100 live segments (ingest then also records their changes).
@@ -43,7 +54,7 @@ const [counts] = await engine.store.all<{ c: number; i: number; s: number }>(
   "SELECT (SELECT count(*) FROM contacts) AS c, (SELECT count(*) FROM interactions) AS i, (SELECT count(*) FROM segments WHERE status = 'live') AS s",
 );
 log(`# Segmata API benchmark — ${new Date().toISOString()}`);
-log(`data: ${counts!.c} contacts, ${counts!.i} interactions, ${counts!.s} live segments (${sourceName}); server and client in one process, 2 cores`);
+log(`data: ${counts!.c} contacts, ${counts!.i} interactions, ${counts!.s} live segments (${sourceName}); the clients run in a worker thread of the server's process, 2 cores`);
 // The first request after start catches the live path up (loads the resident state); not timed.
 await fetch(`${base}/health`);
 await engine.live.processPending();
@@ -66,22 +77,10 @@ log('');
 log(`## HTTP batch ingest (POST /api/v1/interactions, ${BATCH} per request, ${CLIENTS} clients)`);
 // The request bodies are made before the clock starts: the client's JSON is not the server's work.
 const payloads = Array.from({ length: Math.ceil(TOTAL / BATCH) }, () => body(BATCH));
-let sent = 0;
-const requestMs: number[] = [];
-const ingestStart = performance.now();
-await Promise.all(
-  Array.from({ length: CLIENTS }, async () => {
-    for (let payload = payloads.pop(); payload; payload = payloads.pop()) {
-      const t = performance.now();
-      const res = await fetch(`${base}/interactions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: payload });
-      const answer = (await res.json()) as { inserted: number };
-      if (res.status !== 200 || answer.inserted !== BATCH) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(answer)}`);
-      sent += BATCH;
-      requestMs.push(performance.now() - t);
-    }
-  }),
-);
-const ingestSeconds = (performance.now() - ingestStart) / 1000;
+const sent = payloads.length * BATCH;
+const ingestRun = await inWorker({ kind: 'ingest', url: `${base}/interactions`, auth: auth.authorization, payloads, clients: CLIENTS, expect: BATCH });
+const requestMs = ingestRun.ms;
+const ingestSeconds = ingestRun.seconds;
 log(`- ${sent} interactions in ${ingestSeconds.toFixed(2)} s: **${Math.round(sent / ingestSeconds)} interactions/s** (each request answered once durably stored); request p50 ${percentile(requestMs, 50).toFixed(0)} ms, p99 ${percentile(requestMs, 99).toFixed(0)} ms`);
 
 // 2. Members pages under 20 concurrent readers, on the largest live segment (or one made for it).
@@ -96,21 +95,12 @@ const READERS = 20;
 const PAGES = Number(process.env.BENCH_API_PAGES ?? 50);
 log('');
 log(`## Members pages (GET /api/v1/segments/${largest.id}/members?limit=100, ${largest.n} members), ${READERS} concurrent readers × ${PAGES} pages at random cursors`);
-const pageMs: number[] = [];
-const pagesStart = performance.now();
-await Promise.all(
-  Array.from({ length: READERS }, async () => {
-    for (let i = 0; i < PAGES; i++) {
-      const after = `c${String(Math.floor(Math.random() * counts!.c)).padStart(6, '0')}`;
-      const t = performance.now();
-      const res = await fetch(`${base}/segments/${largest!.id}/members?limit=100&cursor=${encodeCursor(after)}`, { headers: auth });
-      const page = (await res.json()) as { items: unknown[] };
-      if (res.status !== 200 || page.items.length === 0) throw new Error(`members answered ${res.status}`);
-      pageMs.push(performance.now() - t);
-    }
-  }),
+const pageUrls = Array.from({ length: READERS }, () =>
+  Array.from({ length: PAGES }, () => `${base}/segments/${largest!.id}/members?limit=100&cursor=${encodeCursor(`c${String(Math.floor(Math.random() * counts!.c)).padStart(6, '0')}`)}`),
 );
-const pagesSeconds = (performance.now() - pagesStart) / 1000;
+const pagesRun = await inWorker({ kind: 'pages', urls: pageUrls, auth: auth.authorization });
+const pageMs = pagesRun.ms;
+const pagesSeconds = pagesRun.seconds;
 log(`- ${pageMs.length} pages in ${pagesSeconds.toFixed(1)} s (${Math.round(pageMs.length / pagesSeconds)} pages/s): p50 ${percentile(pageMs, 50).toFixed(1)} ms, **p99 ${percentile(pageMs, 99).toFixed(1)} ms**, max ${Math.max(...pageMs).toFixed(1)} ms`);
 
 // 3. CSV export of a 100k-member segment, streamed.

@@ -15,6 +15,12 @@ import { DatabaseSource, type ContactState, type DueMap, type LiveSource } from 
 
 /** Contacts per micro-batch of data changes: one set-based load and one transaction each. */
 const BATCH = 5_000;
+/**
+ * The largest write whose changes are recorded in its own transaction (an API ingest of up to
+ * 50,000): recorded there, they are neither queued, read back nor deleted. Larger writes are
+ * queued and taken in batches.
+ */
+const INLINE_MAX = 50_000;
 /** Contacts per batch of passed time boundaries: many contacts often share one instant. */
 const DUE_BATCH = 100_000;
 /** Past this many queued contacts, a set-based re-evaluation beats per-contact work. */
@@ -110,7 +116,7 @@ export class LiveProcessor {
    * write is handed the hooks of `InlineRecording`. A long-running process's ingest then costs
    * one transaction instead of two, and its changes are recorded when it is acknowledged.
    * Only with a source that reads no database (the resident state), only when the live
-   * segments are as last prepared, and only for batches of ordinary size; otherwise the queue
+   * segments are as last prepared, and only for writes up to INLINE_MAX rows; otherwise the queue
    * entries stay for `processPending`, as always.
    */
   async recordingWithin<T>(write: (live: InlineRecording) => Promise<T>): Promise<T> {
@@ -119,7 +125,7 @@ export class LiveProcessor {
     let batch: Batch | undefined;
     let tookDue = false;
     const live: InlineRecording = {
-      takes: async (tx, rows) => rows < BATCH && (await this.preparedFor(tx)),
+      takes: async (tx, rows) => rows <= INLINE_MAX && (await this.preparedFor(tx)),
       beforeCommit: async (tx, entries) => {
         // Handed-over entries were never queued; otherwise the queue holds this write's entries
         // (and any left by earlier writes), taken here unless that is a whole batch or more.
