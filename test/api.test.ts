@@ -119,6 +119,8 @@ describe('HTTP API: happy paths over real HTTP', () => {
     expect(edited.body).toMatchObject({ name: 'Arizona contacts', version: 2 });
     expect(edited.headers.get('etag')).toBe('"2"');
 
+    expect((await s.call('GET', '/segments/az', { role: 'viewer' })).body).toMatchObject({ id: 'az', version: 2, name: 'Arizona contacts' });
+
     const live = await s.call('POST', '/segments/az/go-live', { role: 'editor' });
     expect(live.status).toBe(200);
     expect(live.body).toMatchObject({ members: 2, entered: 2, segment: { status: 'live' } });
@@ -238,6 +240,60 @@ describe('HTTP API: happy paths over real HTTP', () => {
     // Resuming after that seq gives nothing old again.
     const changes = await s.call('GET', '/segments/openers/changes', { role: 'viewer' });
     expect(changes.body.items.filter((c: any) => c.seq > id)).toEqual([]);
+  });
+
+  it('serves the rest: accounts, leads, imports, queryable, a template, refreshes, webhooks', async () => {
+    for (const kind of ['accounts', 'leads'] as const) {
+      const one = kind === 'accounts' ? { name: 'Acme', industry: 'Software' } : { topic: 'Pricing', contact_id: 'c1' };
+      expect((await s.call('PUT', `/${kind}/x1`, { role: 'editor', body: one })).body.id).toBe('x1');
+      expect((await s.call('POST', `/${kind}`, { role: 'editor', body: [{ id: 'x2', ...one }] })).body.inserted).toBe(1);
+      expect((await s.call('GET', `/${kind}/x1`, { role: 'viewer' })).status).toBe(200);
+      expect((await s.call('GET', `/${kind}?limit=1`, { role: 'viewer' })).body.next).toBeTruthy();
+      expect((await s.call('POST', `/${kind}/delete`, { role: 'editor', body: { ids: ['x2'] } })).body.deleted).toBe(1);
+      expect((await s.call('DELETE', `/${kind}/x1`, { role: 'editor' })).status).toBe(204);
+    }
+    await s.call('PUT', '/contacts/x3', { role: 'editor', body: { first_name: 'Temp' } });
+    expect((await s.call('POST', '/contacts/delete', { role: 'editor', body: { ids: ['x3', 'no-such'] } })).body.deleted).toBe(1);
+    const upload = await fetch(`${s.base}/api/v1/imports/contacts?name=more.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.keys.editor}`, 'content-type': 'text/csv' },
+      body: 'id,first_name,state\nc20,Radia,WA\nc21,Frances,WA\n',
+    });
+    expect(upload.status).toBe(200);
+    expect(await upload.json()).toMatchObject({ file: 'more.csv', rows: 2, inserted: 2 });
+    const badUpload = await fetch(`${s.base}/api/v1/imports/contacts?name=bad.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.keys.editor}`, 'content-type': 'text/csv' },
+      body: 'id,score\nc22,lots\n',
+    });
+    expect(badUpload.status).toBe(400);
+    expect(((await badUpload.json()) as { detail: string }).detail).toContain('bad.csv');
+    expect((await s.call('GET', '/contacts/c22', { role: 'viewer' })).status).toBe(404);
+
+    const queryable = await s.call('POST', '/schema/queryable', { body: { entity: 'contact', name: 'phone', queryable: false } });
+    expect(queryable.body.entities.find((e: any) => e.name === 'contact').attributes.find((a: any) => a.name === 'phone').queryable).toBe(false);
+    const template = (await s.call('GET', '/templates', { role: 'viewer' })).body.items[0];
+    expect((await s.call('GET', `/templates/${template.name}`, { role: 'viewer' })).body.title).toBe(template.title);
+
+    await s.call('POST', '/segments', { role: 'editor', body: { ...AZ, id: 'az-refresh' } });
+    await s.call('POST', '/segments/az-refresh/go-live', { role: 'editor' });
+    expect((await s.call('POST', '/segments/az-refresh/refresh', { role: 'editor' })).body.segment.id).toBe('az-refresh');
+    const all = await s.call('POST', '/segments/refresh-all', { role: 'editor' });
+    expect(all.body.items.map((r: any) => r.segmentId)).toContain('az-refresh');
+
+    const hook = await s.call('POST', '/webhooks', { body: { segmentId: 'az-refresh', url: 'http://127.0.0.1:9/unreachable' } });
+    expect((await s.call('GET', `/webhooks/${hook.body.id}`)).body.url).toBe('http://127.0.0.1:9/unreachable');
+    expect((await s.call('GET', `/webhooks/${hook.body.id}/deliveries`)).status).toBe(200);
+    expect((await s.call('GET', '/webhooks?segment=az-refresh')).body.items).toHaveLength(1);
+    expect((await s.call('DELETE', `/webhooks/${hook.body.id}`)).status).toBe(204);
+  });
+
+  it('has answered every operation of its OpenAPI document with a 2xx in these tests', async () => {
+    const doc = (await s.call('GET', '/openapi.json', { role: 'none' })).body;
+    const operations = Object.entries<any>(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`));
+    const streams = operations.filter((o) => o.endsWith('/stream'));
+    expect(streams.filter((o) => !s.reached.has(o))).toEqual([]);
+    expect(operations.filter((o) => !streams.includes(o) && !s.answered.has(o))).toEqual([]);
   });
 });
 

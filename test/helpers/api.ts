@@ -9,6 +9,10 @@ import type { DispatcherOptions } from '../../src/engine/webhooks/dispatcher.js'
 /** A server started over real HTTP on a fresh file database (a long-running process, as `serve` runs it). */
 export interface TestServer {
   base: string;
+  /** Every route answered with a 2xx so far: `GET /api/v1/segments/:id`. */
+  answered: Set<string>;
+  /** Every route whose handler was reached (an event stream takes over its reply: it is never "answered"). */
+  reached: Set<string>;
   /** The database file. */
   db: string;
   engine: Engine;
@@ -49,6 +53,14 @@ export async function startServer(options: { now?: string; live?: boolean; db?: 
     live: options.live ?? true,
     webhooks: options.webhooks ?? { retryBaseMs: 50, retryMaxMs: 200 },
   });
+  const answered = new Set<string>();
+  const reached = new Set<string>();
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.url) reached.add(`${request.method} ${request.routeOptions.url}`);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode < 300 && request.routeOptions.url) answered.add(`${request.method} ${request.routeOptions.url}`);
+  });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -59,6 +71,8 @@ export async function startServer(options: { now?: string; live?: boolean; db?: 
   };
   return {
     base,
+    answered,
+    reached,
     db,
     engine,
     app,
