@@ -74,7 +74,7 @@ describe('segmata --server: the same commands and output as on a local database'
     ['schema', 'show'],
   ];
 
-  it('prints the same for every step, errors and exit statuses included', async () => {
+  it('prints the same for every step, errors and exit statuses included', { timeout: 180_000 }, async () => {
     const differences: string[] = [];
     for (const step of steps) {
       const args = step.map((a) => (/\.(csv|jsonl|json)$/.test(a) ? join(dir, a) : a));

@@ -1,4 +1,7 @@
+import type { SegmentRecord } from './segments/types.js';
 import { resolve } from 'node:path';
+import { ContactDirectory } from './records/directory.js';
+import { MemberIndex } from './segments/member-index.js';
 import type { SchemaRegistry } from '../schema/registry.js';
 import { addAttribute, addInteractionType, loadRegistry, setQueryable } from '../schema/store.js';
 import type { AttributeType, RecordKind } from '../schema/types.js';
@@ -63,8 +66,10 @@ export class Engine {
       sync: () => this.live.sync(),
       exclusive: (fn) => this.live.exclusive(fn),
       membershipWritten: (id) => this.capture?.membershipWritten(id),
+      written: () => void this.membershipEpoch++,
     });
     this.live = new LiveProcessor(store, () => this.reg, clock, (ids, at) => this.segments.reevaluate(ids, at, 'data_change'));
+    this.live.subscribe(() => void this.membershipEpoch++);
     if (resident) {
       this.capture = new ResidentSource(store, () => this.reg, () => this.live.sync());
       this.live.useSource(this.capture);
@@ -90,6 +95,7 @@ export class Engine {
   async addAttribute(entity: RecordKind, name: string, type: AttributeType, queryable = true): Promise<void> {
     await addAttribute(this.store, this.reg, { entity, name, type, queryable });
     this.reg = await loadRegistry(this.store);
+    if (entity === 'contact') this.directory?.written('all');
   }
 
   async addInteractionType(name: string, queryable = true): Promise<void> {
@@ -120,7 +126,11 @@ export class Engine {
 
   /** Import a CSV or JSONL file of `kind` (SPEC §1); all-or-nothing unless `skipBadRows`. */
   async importFile(kind: ImportKind, path: string, options?: ImportOptions): Promise<ImportReport> {
-    return this.live.recordingWithin((live) => importFile({ ...this.importContext(), live }, kind, path, options));
+    try {
+      return await this.live.recordingWithin((live) => importFile({ ...this.importContext(), live }, kind, path, options));
+    } finally {
+      if (kind === 'contacts') this.directory?.written('all');
+    }
   }
 
   /**
@@ -129,7 +139,11 @@ export class Engine {
    * all-or-nothing as an import. The touched contacts are queued for live segments.
    */
   async upsertRecords(kind: EntityKind, rows: readonly Record<string, unknown>[], options?: RecordsOptions): Promise<ImportReport> {
-    return this.live.recordingWithin((live) => upsertRecords({ ...this.importContext(), live }, kind, rows, options));
+    try {
+      return await this.live.recordingWithin((live) => upsertRecords({ ...this.importContext(), live }, kind, rows, options));
+    } finally {
+      if (kind === 'contacts') this.directory?.written(rows.map((r) => String(r.id)));
+    }
   }
 
   /**
@@ -143,8 +157,32 @@ export class Engine {
 
   /** Delete records by id in one transaction (unknown ids are ignored); the number deleted. */
   async deleteRecords(kind: EntityKind, ids: readonly string[]): Promise<number> {
-    return deleteRecords(this.store, this.clock, kind, ids, this.capture);
+    try {
+      return await deleteRecords(this.store, this.clock, kind, ids, this.capture);
+    } finally {
+      if (kind === 'contacts') this.directory?.written(ids);
+    }
   }
+
+  /**
+   * A page of a live, stopped or static segment's members with their contact attributes
+   * (each row as JSON text), after contact id `after`, served from memory: the members from a sorted
+   * index kept current from the change log, the contacts from an in-memory directory (both
+   * loaded on first use). A long-running process's fast path for member pages.
+   */
+  async memberPageFromMemory(segmentId: string, after: string | undefined, limit: number): Promise<{ items: string[]; next?: string } | 'not_maintained'> {
+    this.memberIndex ??= new MemberIndex(this.store.reader(), () => this.membershipEpoch);
+    this.directory ??= new ContactDirectory(this.store.reader());
+    const page = await this.memberIndex.page(segmentId, after, limit);
+    if (page === 'not_maintained') return page;
+    const items = await this.directory.get(page.ids);
+    return page.more && page.ids.length ? { items, next: page.ids[page.ids.length - 1]! } : { items };
+  }
+
+  /** Counts committed writes of segments and memberships (the live path's and the segment service's): in-memory readers refresh when it moved. */
+  private membershipEpoch = 0;
+  private memberIndex: MemberIndex | undefined;
+  private directory: ContactDirectory | undefined;
 
   private importContext(): ImportContext {
     return { store: this.store, registry: this.reg, clock: this.clock, ...(this.capture ? { capture: this.capture } : {}) };

@@ -32,6 +32,8 @@ export interface SegmentContext {
    * (the live path's, see LiveProcessor.exclusive): both would write the same rows.
    */
   exclusive?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** After every write of segments or memberships (committed or not): whoever holds them in memory looks again. */
+  written?: () => void;
 }
 
 /** Is this segment's membership maintained (and so read as stored members by others)? */
@@ -100,9 +102,22 @@ export class SegmentService {
   }
 
   /** A transaction that writes segments or memberships. */
-  private transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+  private async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const run = (): Promise<T> => this.ctx.store.transaction(fn);
-    return this.ctx.exclusive ? this.ctx.exclusive(run) : run();
+    try {
+      return await (this.ctx.exclusive ? this.ctx.exclusive(run) : run());
+    } finally {
+      this.ctx.written?.();
+    }
+  }
+
+  /** A status written outside a transaction; readers holding segments learn of it. */
+  private async setStatus(id: string, status: SegmentRecord['status'], now: Date, error: string | null = null): Promise<void> {
+    try {
+      await repo.setStatus(this.ctx.store, id, status, now, error);
+    } finally {
+      this.ctx.written?.();
+    }
   }
 
   /** Every operation starts here, so each sees memberships and counts up to date. */
@@ -215,7 +230,7 @@ export class SegmentService {
     const now = this.now();
     const started = performance.now();
     if (s.type === 'static') {
-      await repo.setStatus(this.ctx.store, id, 'live', now);
+      await this.setStatus(id, 'live', now);
       return { segmentId: id, members: s.memberCount, entered: 0, exited: 0, ms: performance.now() - started };
     }
     // Re-validate: the schema or referenced segments may have changed since it was saved.
@@ -231,7 +246,7 @@ export class SegmentService {
       return { segmentId: id, ...diff, ms: performance.now() - started };
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      await repo.setStatus(this.ctx.store, id, 'error', now, reason);
+      await this.setStatus(id, 'error', now, reason);
       throw new SegmataError('evaluation_failed', `segment "${id}" could not be evaluated: ${reason}`);
     }
   }
@@ -246,7 +261,7 @@ export class SegmentService {
       throw new SegmataError('lifecycle', `segment "${id}" is used by live segment(s) ${users.map((u) => `"${u.id}"`).join(', ')}; remove the reference or stop them first`);
     }
     // The last membership is kept (not maintained) so going live again records the difference.
-    await repo.setStatus(this.ctx.store, id, 'stopped', this.now());
+    await this.setStatus(id, 'stopped', this.now());
     return this.get(id);
   }
 
