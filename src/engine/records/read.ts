@@ -38,8 +38,8 @@ export async function searchRecords(
   const params: (string | number)[] = [options.after ?? ''];
   let where = 'id > $1';
   if (options.search) {
-    params.push(`%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    where += ` AND (${columns.map((c) => `${d.ident(c)} ILIKE $2 ESCAPE '\\'`).join(' OR ')})`;
+    params.push(options.search);
+    where += ` AND (${columns.map((c) => d.containsCI(d.ident(c), '$2')).join(' OR ')})`;
   }
   const rows = await store.all(`SELECT * FROM ${d.ident(TABLES[recordKind])} WHERE ${where} ORDER BY id LIMIT ${Math.floor(options.limit) + 1}`, params);
   const items = rows.slice(0, options.limit);

@@ -30,11 +30,10 @@ export async function memberPage(
   let rows: Row[];
   if (options.search) {
     // A search filters on contact attributes: one join, in id order.
-    const pattern = `%${options.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    const match = ['id', ...MEMBER_SEARCH].map((c) => `c.${d.ident(c)} ILIKE $${n + 2} ESCAPE '\\'`).join(' OR ');
+    const match = ['id', ...MEMBER_SEARCH].map((c) => d.containsCI(`c.${d.ident(c)}`, `$${n + 2}`)).join(' OR ');
     rows = await db.all(
       `SELECT c.* FROM (${source.sql}) AS m JOIN ${contacts} AS c ON c.id = m.id WHERE c.id > $${n + 1} AND (${match}) ORDER BY c.id LIMIT ${limit}`,
-      [...source.params, options.after ?? '', pattern],
+      [...source.params, options.after ?? '', options.search],
     );
   } else {
     const ids = (await db.all<{ id: string }>(`SELECT m.id FROM (${source.sql}) AS m WHERE m.id > $${n + 1} ORDER BY m.id LIMIT ${limit}`, [...source.params, options.after ?? ''])).map((r) => r.id);
