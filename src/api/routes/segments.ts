@@ -4,6 +4,7 @@ import { recordAudit, type AuditAction } from '../../engine/access/audit.js';
 import { describeExplanation } from '../../engine/contact/describe-explanation.js';
 import { describeBlocks } from '../../definition/describe.js';
 import { eachMember, memberHistory, memberPage, overlaps, type HistoryBucket } from '../../engine/segments/insights.js';
+import type { Engine } from '../../engine/engine.js';
 import type { SegmentRecord } from '../../engine/segments/types.js';
 import { csvField, jsonRow, plain } from '../../engine/records/values.js';
 import { actorOf } from '../auth.js';
@@ -33,7 +34,15 @@ export function segmentJson(s: SegmentRecord) {
   };
 }
 
-const etagOf = (s: SegmentRecord): string => `"${s.version}"`;
+/** A segment as an answer, with its version as the ETag an edit sends back in If-Match. */
+export function sendSegment(reply: FastifyReply, s: SegmentRecord, code = 200): FastifyReply {
+  return reply.code(code).header('etag', `"${s.version}"`).send(segmentJson(s));
+}
+
+/** Record a segment change in the audit log, by the request's key. */
+export function auditSegment(engine: Engine, request: FastifyRequest, action: AuditAction, segmentId: string, before: number | null, after: number | null): Promise<void> {
+  return recordAudit(engine.store, { at: engine.clock(), actor: actorOf(request), action, segmentId, versionBefore: before, versionAfter: after });
+}
 
 /** The version an `If-Match` names: `"3"`, `W/"3"` or `3`. */
 function expectedVersion(request: FastifyRequest): number {
@@ -76,9 +85,8 @@ const definitionBody = { $ref: 'segment-definition#' } as const;
 
 export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: ApiContext): void {
   const segments = engine.segments;
-  const audit = async (request: FastifyRequest, action: AuditAction, segmentId: string, before: number | null, after: number | null): Promise<void> =>
-    recordAudit(engine.store, { at: engine.clock(), actor: actorOf(request), action, segmentId, versionBefore: before, versionAfter: after });
-  const send = (reply: FastifyReply, s: SegmentRecord, code = 200) => reply.code(code).header('etag', etagOf(s)).send(segmentJson(s));
+  const audit = (request: FastifyRequest, action: AuditAction, segmentId: string, before: number | null, after: number | null): Promise<void> =>
+    auditSegment(engine, request, action, segmentId, before, after);
 
   api.get('/segments', {
     schema: op('viewer', 'segments', 'List segments: search by name or id, filter by status and type (paged, by name)', {
@@ -114,7 +122,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
     handler: async (request, reply) => {
       const s = await segments.create(request.body);
       await audit(request, 'create', s.id, null, s.version);
-      return send(reply, s, 201);
+      return sendSegment(reply, s, 201);
     },
   });
 
@@ -180,7 +188,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
       params: idParams('id'),
       response: { 200: { $ref: 'segment#' } },
     }),
-    handler: async (request, reply) => send(reply, await segments.get((request.params as { id: string }).id)),
+    handler: async (request, reply) => sendSegment(reply, await segments.get((request.params as { id: string }).id)),
   });
 
   api.get('/segments/:id/summary', {
@@ -208,7 +216,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
       const s = await segments.update(id, request.body, { expectedVersion: expected });
       await audit(request, 'update', id, expected, s.version);
       await settle();
-      return send(reply, s);
+      return sendSegment(reply, s);
     },
   });
 

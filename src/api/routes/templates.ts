@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { getTemplate, instantiateTemplate, listTemplates, type Template } from '../../engine/templates/index.js';
-import { recordAudit } from '../../engine/access/audit.js';
-import { actorOf } from '../auth.js';
+import { SEGMENT_ID_PATTERN } from '../../definition/json-schema.js';
 import type { ApiContext } from '../server.js';
 import { idParams, op, pageOf } from '../schemas.js';
-import { segmentJson } from './segments.js';
+import { auditSegment, sendSegment } from './segments.js';
 
 const templateSchema = {
   type: 'object',
@@ -59,7 +58,7 @@ export function registerTemplateRoutes(api: FastifyInstance, { engine }: ApiCont
         type: 'object',
         additionalProperties: false,
         properties: {
-          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
+          id: { type: 'string', pattern: SEGMENT_ID_PATTERN },
           name: { type: 'string', minLength: 1, maxLength: 200 },
           params: { type: 'object', additionalProperties: { type: 'string' } },
           save: { type: 'boolean', default: true, description: 'false: return the definition without saving it' },
@@ -73,8 +72,8 @@ export function registerTemplateRoutes(api: FastifyInstance, { engine }: ApiCont
       const def = instantiateTemplate(name, b.params ?? {}, { ...(b.id ? { id: b.id } : {}), ...(b.name ? { name: b.name } : {}) });
       if (!b.save) return { definition: def };
       const s = await engine.segments.create(def);
-      await recordAudit(engine.store, { at: engine.clock(), actor: actorOf(request), action: 'create', segmentId: s.id, versionBefore: null, versionAfter: s.version });
-      return reply.code(201).header('etag', `"${s.version}"`).send(segmentJson(s));
+      await auditSegment(engine, request, 'create', s.id, null, s.version);
+      return sendSegment(reply, s, 201);
     },
   });
 }
