@@ -1,5 +1,7 @@
 import { SegmataError } from '../../errors.js';
 import type { SqlRunner } from '../../store/store.js';
+import { hasStoredMembers } from './service.js';
+import type { SegmentRecord } from './types.js';
 
 /** Segments whose sorted member ids are held (the most recently paged ones). */
 const HELD_SEGMENTS = 8;
@@ -43,8 +45,8 @@ const FACTS = `(SELECT type || ':' || status || ':' || CAST(epoch_ms(created_at)
 
 function factsOf(text: string | null): SegmentFacts {
   if (!text) return { exists: false, maintained: false, born: 0 };
-  const [type, status, born] = text.split(':');
-  return { exists: true, maintained: type === 'static' || status === 'live' || status === 'stopped', born: Number(born) };
+  const [type, status, born] = text.split(':') as [SegmentRecord['type'], SegmentRecord['status'], string];
+  return { exists: true, maintained: hasStoredMembers({ type, status }), born: Number(born) };
 }
 
 /**

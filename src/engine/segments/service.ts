@@ -36,6 +36,11 @@ export interface SegmentContext {
   written?: () => void;
 }
 
+/** Are this segment's members the stored ones (static, live, or stopped with its last membership kept), not an evaluation? */
+export function hasStoredMembers(s: Pick<SegmentRecord, 'type' | 'status'>): boolean {
+  return s.type === 'static' || s.status === 'live' || s.status === 'stopped';
+}
+
 /** Is this segment's membership maintained (and so read as stored members by others)? */
 export function isMaintained(s: SegmentRecord): boolean {
   return s.type === 'static' || s.status === 'live';
@@ -347,7 +352,7 @@ export class SegmentService {
     // behind the writers for it); the memberships are brought up to date first either way.
     await this.ctx.sync?.();
     const s = await repo.get(reader, id);
-    if (s.type === 'static' || s.status === 'live' || s.status === 'stopped') {
+    if (hasStoredMembers(s)) {
       return { sql: 'SELECT contact_id AS id FROM memberships WHERE segment_id = $1', params: [id] };
     }
     return compileSegment(s.definition.query!, compileContext(this.ctx, await repo.list(reader), this.now()));
