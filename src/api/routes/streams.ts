@@ -20,7 +20,9 @@ export function registerStreamRoutes(api: FastifyInstance, { engine, streams }: 
       await engine.segments.get(id);
       const resume = request.headers['last-event-id'];
       const given = (request.query as { after?: number }).after ?? (resume !== undefined && /^\d+$/.test(String(resume)) ? Number(resume) : undefined);
-      let last = given ?? (await engine.store.all<{ s: number | null }>('SELECT max(seq) AS s FROM membership_changes'))[0]?.s ?? 0;
+      // Reads go to the read connections: each open stream polls every second.
+      const reader = engine.store.reader();
+      let last = given ?? (await reader.all<{ s: number | null }>('SELECT max(seq) AS s FROM membership_changes'))[0]?.s ?? 0;
 
       reply.hijack();
       const res = reply.raw;
@@ -39,7 +41,7 @@ export function registerStreamRoutes(api: FastifyInstance, { engine, streams }: 
           do {
             again = false;
             for (;;) {
-              const rows = await changesSince(engine.store, id, undefined, last, 1000);
+              const rows = await changesSince(reader, id, undefined, last, 1000);
               if (closed || rows.length === 0) break;
               let out = '';
               for (const r of rows) {

@@ -1,5 +1,5 @@
 import { TABLES } from '../../schema/defaults.js';
-import type { Row, SqlValue, Store } from '../../store/store.js';
+import type { Row, SqlRunner, SqlValue, Store } from '../../store/store.js';
 
 const PAGE = 10_000;
 
@@ -35,7 +35,7 @@ export interface ChangeRow extends Row {
   cause: string;
 }
 
-export async function changesSince(store: Store, segmentId: string, since: Date | undefined, afterSeq = 0, limit = 100_000): Promise<ChangeRow[]> {
+export async function changesSince(store: SqlRunner, segmentId: string, since: Date | undefined, afterSeq = 0, limit = 100_000): Promise<ChangeRow[]> {
   return store.all<ChangeRow>(
     `SELECT seq, contact_id, change, changed_at, cause FROM membership_changes
      WHERE segment_id = $1 AND changed_at >= CAST($2 AS TIMESTAMPTZ) AND seq > $3 ORDER BY seq LIMIT ${limit}`,

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Sleeper } from '../sleeper.js';
-import type { Store } from '../../store/store.js';
+import type { SqlRunner, Store } from '../../store/store.js';
 import { changesSince } from '../segments/members.js';
 import { webhookSecret } from './store.js';
 
@@ -40,6 +40,8 @@ export class WebhookDispatcher {
   private readonly batch: number;
   private readonly timeout: number;
   private readonly now: () => number;
+  /** Its reads (due webhooks, their changes and secrets) go to the read connections: polled every second, they would otherwise queue with the writers. */
+  private readonly reads: SqlRunner;
 
   constructor(
     private readonly store: Store,
@@ -50,6 +52,7 @@ export class WebhookDispatcher {
     this.batch = options.batch ?? 500;
     this.timeout = options.timeoutMs ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.reads = store.reader();
   }
 
   start(): void {
@@ -76,7 +79,7 @@ export class WebhookDispatcher {
       }
       if (this.stopping) break;
       // Sleep until the next retry falls due, at most a tick (new changes wake it sooner).
-      const [next] = await this.store.all<{ at: Date | null }>('SELECT min(next_attempt_at) AS at FROM webhooks').catch(() => [{ at: null }]);
+      const [next] = await this.reads.all<{ at: Date | null }>('SELECT min(next_attempt_at) AS at FROM webhooks').catch(() => [{ at: null }]);
       const wait = next?.at ? Math.max(0, Math.min(TICK_MS, next.at.getTime() - this.now())) : TICK_MS;
       await this.sleeper.sleep(wait);
     }
@@ -84,7 +87,7 @@ export class WebhookDispatcher {
 
   /** One attempt for every webhook that has undelivered changes and is not waiting to retry; how many were delivered. */
   async deliverDue(): Promise<number> {
-    const due = await this.store.all<{ id: string; segment_id: string; url: string; delivered_seq: number; attempts: number }>(
+    const due = await this.reads.all<{ id: string; segment_id: string; url: string; delivered_seq: number; attempts: number }>(
       `SELECT w.id, w.segment_id, w.url, w.delivered_seq, w.attempts FROM webhooks AS w
        WHERE (w.next_attempt_at IS NULL OR w.next_attempt_at <= CAST($1 AS TIMESTAMPTZ))
          AND EXISTS (SELECT 1 FROM membership_changes AS c WHERE c.segment_id = w.segment_id AND c.seq > w.delivered_seq)
@@ -100,7 +103,7 @@ export class WebhookDispatcher {
   }
 
   private async attempt(id: string, segmentId: string, url: string, after: number, attempts: number): Promise<boolean> {
-    const changes = await changesSince(this.store, segmentId, undefined, after, this.batch);
+    const changes = await changesSince(this.reads, segmentId, undefined, after, this.batch);
     if (changes.length === 0) return false;
     const first = changes[0]!.seq;
     const last = changes[changes.length - 1]!.seq;
@@ -111,7 +114,7 @@ export class WebhookDispatcher {
       deliveryId,
       changes: changes.map((c) => ({ seq: c.seq, idempotencyKey: `${id}:${c.seq}`, contactId: c.contact_id, change: c.change, at: c.changed_at.toISOString(), cause: c.cause })),
     });
-    const secret = await webhookSecret(this.store, id);
+    const secret = await webhookSecret(this.reads, id);
     const started = this.now();
     let status: number | null = null;
     let error: string | null = null;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SegmataError } from '../../errors.js';
-import type { Store } from '../../store/store.js';
+import type { SqlRunner, Store } from '../../store/store.js';
 
 export interface Webhook {
   id: string;
@@ -100,7 +100,7 @@ export async function deleteWebhook(store: Store, id: string): Promise<void> {
 }
 
 /** The signing secret (never shown after creation; the dispatcher signs with it). */
-export async function webhookSecret(store: Store, id: string): Promise<string> {
+export async function webhookSecret(store: SqlRunner, id: string): Promise<string> {
   const [row] = await store.all<{ secret: string }>('SELECT secret FROM webhooks WHERE id = $1', [id]);
   if (!row) throw new SegmataError('not_found', `webhook "${id}" does not exist`);
   return row.secret;
