@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_DEMO_SIZE } from '../../engine/demo/index.js';
 import { holdsData, loadDemo } from '../../engine/demo/load.js';
 import type { Engine } from '../../engine/engine.js';
 import { SegmataError } from '../../errors.js';
@@ -28,10 +29,10 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('load a realistic generated demo data set and a handful of ready segments')
-    .option('--contacts <n>', 'contacts', '10000')
-    .option('--accounts <n>', 'accounts', '1000')
-    .option('--interactions <n>', 'interactions', '200000')
-    .option('--seed <n>', 'random seed (same seed, same data)', '42')
+    .option('--contacts <n>', 'contacts', String(DEFAULT_DEMO_SIZE.contacts))
+    .option('--accounts <n>', 'accounts', String(DEFAULT_DEMO_SIZE.accounts))
+    .option('--interactions <n>', 'interactions', String(DEFAULT_DEMO_SIZE.interactions))
+    .option('--seed <n>', 'random seed (same seed, same data)', String(DEFAULT_DEMO_SIZE.seed))
     .option('--reuse', 'if the database already holds data, keep it and just print the summary')
     .action(async (opts: { contacts: string; accounts: string; interactions: string; seed: string; reuse?: boolean }, cmd: Command) =>
       withEngine(cmd, async (engine) => {

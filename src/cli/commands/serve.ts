@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { buildServer } from '../../api/server.js';
 import { activeKeyCount, createKey } from '../../engine/access/keys.js';
+import { DEFAULT_DEMO_SIZE } from '../../engine/demo/index.js';
 import { holdsData, loadDemo } from '../../engine/demo/load.js';
 import { SegmataError } from '../../errors.js';
 import { withEngine } from '../context.js';
@@ -27,7 +28,7 @@ export function registerServeCommand(program: Command): void {
           if (opts.demo && !(await holdsData(engine))) {
             const bar = progressBar('demo');
             try {
-              await loadDemo(engine, { contacts: 10_000, accounts: 1_000, interactions: 200_000, seed: 42 }, (phase, percent) => bar.update(phase, percent));
+              await loadDemo(engine, DEFAULT_DEMO_SIZE, (phase, percent) => bar.update(phase, percent));
             } finally {
               bar.stop();
             }
