@@ -661,6 +661,16 @@ describe('live segments (examples)', () => {
     ]);
   });
 
+  it('does not evaluate contacts for an interaction type no live segment reads', async () => {
+    await live(OPENERS);
+    await processPending();
+    await h.engine.ingestInteractions([{ contact_id: 'c1', type: 'email_sent', occurred_at: NOW.toISOString() }]);
+    expect(await h.engine.live.processPending()).toEqual({ contacts: 0, changes: 0 });
+    await h.engine.ingestInteractions([open('c2', NOW), { contact_id: 'c1', type: 'email_sent', occurred_at: NOW.toISOString() }]);
+    expect(await h.engine.live.processPending()).toEqual({ contacts: 1, changes: 1 });
+    expect(await members('openers')).toEqual(['c2']);
+  });
+
   it('a contact enters "no email_open in 90 days" exactly when its last open is 90 days old', async () => {
     const t = at(-days(10));
     await h.engine.ingestInteractions([open('c1', t)]);

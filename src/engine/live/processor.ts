@@ -353,8 +353,19 @@ export class LiveProcessor {
     maxSeq: number | undefined,
   ): Promise<Batch> {
     const registry = this.registry();
+    // Which segments each kind of change reaches, worked out once per batch, not per contact.
+    const reach = new Map<string, number[]>();
+    const reachOf = (source: string): number[] => {
+      let positions = reach.get(source);
+      if (!positions) reach.set(source, (positions = reachedBy(plan, source)));
+      return positions;
+    };
+    const reached = (src: ReadonlySet<string>): number[] => src.size === 1 ? reachOf(src.values().next().value!) : [...src].flatMap(reachOf);
     const sources = new Map<string, Set<string>>();
     for (const d of dirty) {
+      // A change no live segment reads (an interaction type none of them names) changes no
+      // membership: its contact is not even loaded. A deletion always counts (static segments).
+      if (d.source !== 'deleted' && reachOf(d.source).length === 0) continue;
       let set = sources.get(d.contact_id);
       if (!set) sources.set(d.contact_id, (set = new Set()));
       set.add(d.source);
@@ -363,17 +374,6 @@ export class LiveProcessor {
     const ids = sources.size === 0 ? due : [...new Set([...sources.keys(), ...due])];
     const states = await this.source.load(ids, plan);
     const staticIds = new Set(segments.filter((s) => s.type === 'static').map((s) => s.id));
-    // Which segments each kind of change reaches, worked out once per batch, not per contact.
-    const reach = new Map<string, number[]>();
-    const reached = (src: ReadonlySet<string>): number[] => {
-      const out: number[] = [];
-      for (const x of src) {
-        let positions = reach.get(x);
-        if (!positions) reach.set(x, (positions = reachedBy(plan, x)));
-        out.push(...positions);
-      }
-      return out;
-    };
     const changes: PendingChange[] = [];
     const dueRows: DueRow[] = [];
     const earliestRows: DueRow[] = [];
