@@ -167,6 +167,22 @@ describe('HTTP API: happy paths over real HTTP', () => {
     const history = await s.call('GET', '/segments/az/history?bucket=hour', { role: 'viewer' });
     expect(history.body.items.at(-1)).toMatchObject({ members: 3 });
 
+    const ofContact = await s.call('GET', '/contacts/c3/segments', { role: 'viewer' });
+    expect(ofContact.status).toBe(200);
+    expect(ofContact.body.items).toEqual([{ segmentId: 'az', name: 'Arizona contacts', type: 'dynamic', status: 'live', enteredAt: expect.any(String) }]);
+    expect(ofContact.body.changes.map((c: any) => [c.segmentId, c.change, c.cause])).toEqual([['az', 'entered', 'data_change']]);
+    expect((await s.call('GET', '/contacts/nobody/segments', { role: 'viewer' })).status).toBe(404);
+
+    const states = await s.call('GET', '/schema/values?attr=state', { role: 'viewer' });
+    expect(states.status).toBe(200);
+    expect(states.body.items[0]).toEqual({ value: 'AZ', count: 3 });
+    expect((await s.call('GET', '/schema/values?attr=state&search=z', { role: 'viewer' })).body.items.map((v: any) => v.value)).toEqual(['AZ']);
+    const counts = states.body.items.map((v: any) => v.count);
+    expect(counts).toEqual([...counts].sort((a: number, b: number) => b - a));
+    const bad = await s.call('GET', '/schema/values?attr=account.nope', { role: 'viewer' });
+    expect(bad.status).toBe(404);
+    expect(bad.body.detail).toContain('nope');
+
     const summary = await s.call('GET', '/segments/az/summary', { role: 'viewer' });
     expect(summary.body.summary).toContain('AZ');
 

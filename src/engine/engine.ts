@@ -13,6 +13,8 @@ import { deleteRecords } from './records/delete.js';
 import { ingestInteractions, upsertRecords, type EntityKind, type RecordsOptions } from './records/upsert.js';
 import type { ImportKind, ImportOptions, ImportReport } from './import/types.js';
 import { explainContact, type Explanation } from './contact/explain.js';
+import { segmentsOfContact, type ContactChange, type ContactSegment } from './contact/segments-of.js';
+import { distinctValues, type DistinctValue, type ValuesOf } from './records/distinct-values.js';
 import { changesSince, memberPages, type ChangeRow } from './segments/members.js';
 import { applyMembershipLog } from './live/log.js';
 import { LiveProcessor } from './live/processor.js';
@@ -111,6 +113,17 @@ export class Engine {
   /** Why is (or isn't) this contact a member of this segment, block by block. */
   async explain(segmentId: string, contactId: string): Promise<Explanation> {
     return explainContact(this.store, this.reg, await this.segments.list(), segmentId, contactId, this.clock());
+  }
+
+  /** The segments a contact is in now, and its latest `changeLimit` entries and exits (newest first). */
+  async segmentsOfContact(contactId: string, changeLimit = 50): Promise<{ items: ContactSegment[]; changes: ContactChange[] }> {
+    await this.live.sync();
+    return segmentsOfContact(this.store.reader(), contactId, changeLimit);
+  }
+
+  /** The most frequent values of an attribute (a contact path or an interaction property), for choice lists. */
+  async distinctValues(of: ValuesOf, search: string | undefined, limit: number): Promise<DistinctValue[]> {
+    return distinctValues(this.store.reader(), this.reg, of, search, limit);
   }
 
   /** Members page by page; with `withProfile`, each member's contact attributes. */

@@ -152,6 +152,47 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, settle }: A
     },
   });
 
+  api.get('/contacts/:id/segments', {
+    schema: op('viewer', 'contacts', 'The segments a contact is in now (live, stopped and static), and its latest entries and exits, newest first', {
+      params: idParams('id'),
+      querystring: { type: 'object', additionalProperties: false, properties: { changes: { type: 'integer', minimum: 0, maximum: 1000, default: 50 } } },
+      response: {
+        200: {
+          type: 'object',
+          required: ['items', 'changes'],
+          properties: {
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['segmentId', 'name', 'type', 'status', 'enteredAt'],
+                properties: { segmentId: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' }, status: { type: 'string' }, enteredAt: { type: ['string', 'null'] } },
+              },
+            },
+            changes: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['segmentId', 'name', 'change', 'at', 'cause'],
+                properties: { segmentId: { type: 'string' }, name: { type: 'string' }, change: { enum: ['entered', 'exited'] }, at: { type: 'string' }, cause: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    }),
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const q = request.query as { changes: number };
+      await getRecord(engine.store.reader(), 'contacts', id);
+      const { items, changes } = await engine.segmentsOfContact(id, q.changes);
+      return {
+        items: items.map((s) => ({ ...s, enteredAt: s.enteredAt?.toISOString() ?? null })),
+        changes: changes.map((c) => ({ ...c, at: c.at.toISOString() })),
+      };
+    },
+  });
+
   api.post('/interactions', {
     schema: op('editor', 'interactions', 'Ingest a batch of interactions; idempotent by id; answers once durably stored', {
       body: {

@@ -50,6 +50,39 @@ export function registerSchemaRoutes(api: FastifyInstance, { engine }: ApiContex
     handler: async () => document(),
   });
 
+  api.get('/schema/values', {
+    schema: op('viewer', 'schema', "An attribute's most frequent values, for choice lists: a contact attribute path (`state`, `account.industry`), or with `interaction` that type's property", {
+      querystring: {
+        type: 'object',
+        required: ['attr'],
+        additionalProperties: false,
+        properties: {
+          attr: { type: 'string', minLength: 1, maxLength: 200 },
+          interaction: { type: 'string', minLength: 1, maxLength: 200 },
+          search: { type: 'string', maxLength: 200 },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          required: ['items'],
+          properties: {
+            items: {
+              type: 'array',
+              items: { type: 'object', required: ['value', 'count'], properties: { value: { type: ['string', 'number', 'boolean'] }, count: { type: 'integer' } } },
+            },
+          },
+        },
+      },
+    }),
+    handler: async (request) => {
+      const q = request.query as { attr: string; interaction?: string; search?: string; limit: number };
+      const of = q.interaction === undefined ? { attr: q.attr } : { attr: q.attr, interaction: q.interaction };
+      return { items: await engine.distinctValues(of, q.search || undefined, q.limit) };
+    },
+  });
+
   api.post('/schema/attributes', {
     schema: op('admin', 'schema', 'Add an attribute to an entity (interaction properties are attributes of `interaction`)', {
       body: {
