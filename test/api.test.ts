@@ -37,6 +37,8 @@ describe('HTTP API: happy paths over real HTTP', () => {
     const health = await s.call('GET', '/health', { role: 'none' });
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('ok');
+    const me = await s.call('GET', '/me', { role: 'editor' });
+    expect(me.body).toMatchObject({ role: 'editor', name: 'test editor', prefix: expect.stringMatching(/^sgm_/) });
     const doc = await s.call('GET', '/openapi.json', { role: 'none' });
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
@@ -161,6 +163,11 @@ describe('HTTP API: happy paths over real HTTP', () => {
       ['c2', 'entered', 'go_live'],
       ['c3', 'entered', 'data_change'],
     ]);
+    const newest = await s.call('GET', '/segments/az/changes?order=desc&limit=2', { role: 'viewer' });
+    expect(newest.body.items.map((c: any) => c.contactId)).toEqual(['c3', 'c2']);
+    const older = await s.call('GET', `/segments/az/changes?order=desc&limit=2&cursor=${newest.body.next}`, { role: 'viewer' });
+    expect(older.body.items.map((c: any) => c.contactId)).toEqual(['c1']);
+    expect(older.body.next).toBeUndefined();
     const paged = await s.call('GET', '/segments/az/changes?limit=2', { role: 'viewer' });
     const rest = await s.call('GET', `/segments/az/changes?limit=2&cursor=${paged.body.next}`, { role: 'viewer' });
     expect(rest.body.items.map((c: any) => c.contactId)).toEqual(['c3']);

@@ -15,7 +15,7 @@ import type { ImportKind, ImportOptions, ImportReport } from './import/types.js'
 import { explainContact, type Explanation } from './contact/explain.js';
 import { segmentsOfContact, type ContactChange, type ContactSegment } from './contact/segments-of.js';
 import { distinctValues, type DistinctValue, type ValuesOf } from './records/distinct-values.js';
-import { changesSince, memberPages, type ChangeRow } from './segments/members.js';
+import { changesSince, latestChanges, memberPages, type ChangeRow } from './segments/members.js';
 import { applyMembershipLog } from './live/log.js';
 import { LiveProcessor } from './live/processor.js';
 import { ResidentSource } from './live/resident.js';
@@ -113,6 +113,12 @@ export class Engine {
   /** Why is (or isn't) this contact a member of this segment, block by block. */
   async explain(segmentId: string, contactId: string): Promise<Explanation> {
     return explainContact(this.store, this.reg, await this.segments.list(), segmentId, contactId, this.clock());
+  }
+
+  /** The newest changes of a segment first (before change `beforeSeq`), at most `limit`. */
+  async latestChanges(segmentId: string, beforeSeq: number | undefined, limit: number): Promise<ChangeRow[]> {
+    await this.segments.get(segmentId);
+    return latestChanges(this.store.reader(), segmentId, beforeSeq, limit);
   }
 
   /** The segments a contact is in now, and its latest `changeLimit` entries and exits (newest first). */

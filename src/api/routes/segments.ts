@@ -5,6 +5,7 @@ import { describeExplanation } from '../../engine/contact/describe-explanation.j
 import { describeBlocks } from '../../definition/describe.js';
 import { eachMember, memberHistory, memberPage, overlaps, type HistoryBucket } from '../../engine/segments/insights.js';
 import type { Engine } from '../../engine/engine.js';
+import type { ChangeRow } from '../../engine/segments/members.js';
 import type { SegmentRecord } from '../../engine/segments/types.js';
 import { csvField, jsonRow, plain } from '../../engine/records/values.js';
 import { actorOf } from '../auth.js';
@@ -382,25 +383,40 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
   });
 
   api.get('/segments/:id/changes', {
-    schema: op('viewer', 'segments', 'The membership change log, oldest first (cursor paging; `since` an ISO instant)', {
+    schema: op('viewer', 'segments', 'The membership change log, oldest first (cursor paging; `since` an ISO instant), or with `order=desc` newest first', {
       params: idParams('id'),
       querystring: {
         type: 'object',
         additionalProperties: false,
-        properties: { since: { type: 'string', minLength: 1 }, after: { type: 'integer', minimum: 0, description: 'only changes after this seq' }, limit: { ...limitParam, maximum: 10_000 }, cursor: cursorParam },
+        properties: {
+          since: { type: 'string', minLength: 1 },
+          after: { type: 'integer', minimum: 0, description: 'only changes after this seq' },
+          order: { enum: ['asc', 'desc'], default: 'asc', description: 'desc: the latest first (`since` and `after` apply to asc only)' },
+          limit: { ...limitParam, maximum: 10_000 },
+          cursor: cursorParam,
+        },
       },
       response: { 200: pageOf(changeItem) },
     }),
     handler: async (request) => {
       const { id } = request.params as { id: string };
-      const q = request.query as { since?: string; after?: number; limit: number; cursor?: string };
+      const q = request.query as { since?: string; after?: number; order: 'asc' | 'desc'; limit: number; cursor?: string };
+      const toItem = (r: ChangeRow) => ({ seq: r.seq, contactId: r.contact_id, change: r.change, at: r.changed_at.toISOString(), cause: r.cause });
+      if (q.order === 'desc') {
+        const cursor = decodeCursor(q.cursor);
+        const before = cursor === undefined ? undefined : Number(cursor);
+        if (before !== undefined && !Number.isSafeInteger(before)) throw badCursor();
+        const rows = await engine.latestChanges(id, before, q.limit + 1);
+        const items = rows.slice(0, q.limit).map(toItem);
+        return { items, ...(rows.length > q.limit ? { next: encodeCursor(String(items[items.length - 1]!.seq)) } : {}) };
+      }
       const since = q.since === undefined ? undefined : new Date(q.since);
       if (since && Number.isNaN(since.getTime())) throw httpProblem(400, 'validation', `query.since: expected an ISO 8601 instant, got "${q.since}"`, [{ path: 'query.since', message: 'not an ISO 8601 instant' }]);
       const cursor = decodeCursor(q.cursor);
       const after = cursor === undefined ? (q.after ?? 0) : Number(cursor);
       if (!Number.isSafeInteger(after)) throw badCursor();
       const rows = await engine.changes(id, since, after);
-      const items = rows.slice(0, q.limit).map((r) => ({ seq: r.seq, contactId: r.contact_id, change: r.change, at: r.changed_at.toISOString(), cause: r.cause }));
+      const items = rows.slice(0, q.limit).map(toItem);
       return { items, ...(rows.length > q.limit ? { next: encodeCursor(String(items[items.length - 1]!.seq)) } : {}) };
     },
   });

@@ -15,6 +15,22 @@ export function registerSystemRoutes(api: FastifyInstance, { engine }: ApiContex
     },
   });
 
+  api.get('/me', {
+    schema: op('viewer', 'system', 'The key this request is made with: its role (what it may do), name and prefix', {
+      response: {
+        200: {
+          type: 'object',
+          required: ['id', 'name', 'role', 'prefix'],
+          properties: { id: { type: 'string' }, name: { type: 'string' }, role: { enum: ['viewer', 'editor', 'admin'] }, prefix: { type: 'string' } },
+        },
+      },
+    }),
+    handler: async (request) => {
+      const key = request.apiKey!;
+      return { id: key.id, name: key.name, role: key.role, prefix: key.prefix };
+    },
+  });
+
   api.get('/openapi.json', {
     schema: op('public', 'system', 'This API as an OpenAPI 3.1 document', { hide: true }),
     handler: async () => api.swagger(),

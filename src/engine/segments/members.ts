@@ -35,6 +35,15 @@ export interface ChangeRow extends Row {
   cause: string;
 }
 
+/** The newest changes of a segment first, before change `beforeSeq` (all when undefined), at most `limit`. */
+export async function latestChanges(store: SqlRunner, segmentId: string, beforeSeq: number | undefined, limit: number): Promise<ChangeRow[]> {
+  return store.all<ChangeRow>(
+    `SELECT seq, contact_id, change, changed_at, cause FROM membership_changes
+     WHERE segment_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT ${Math.floor(limit)}`,
+    [segmentId, beforeSeq ?? Number.MAX_SAFE_INTEGER],
+  );
+}
+
 export async function changesSince(store: SqlRunner, segmentId: string, since: Date | undefined, afterSeq = 0, limit = 100_000): Promise<ChangeRow[]> {
   return store.all<ChangeRow>(
     `SELECT seq, contact_id, change, changed_at, cause FROM membership_changes
