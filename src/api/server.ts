@@ -18,6 +18,7 @@ import { registerTemplateRoutes } from './routes/templates.js';
 import { registerStreamRoutes } from './routes/streams.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerImportRoutes } from './routes/imports.js';
+import { registerWebUi } from './web-ui.js';
 import { WebhookDispatcher, type DispatcherOptions } from '../engine/webhooks/dispatcher.js';
 
 export const API_PREFIX = '/api/v1';
@@ -136,8 +137,7 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  // The web UI will live at `/`; until then the address leads to the API's docs.
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs'));
+  await registerWebUi(app);
 
   await app.register(
     async (api) => {

@@ -97,15 +97,4 @@ export function parseDefinitionShape(input: unknown): Omit<SegmentDefinition, 'i
   return input as Omit<SegmentDefinition, 'id'> & { id?: string };
 }
 
-/** A stable, readable id from a name: "Arizona openers!" → "arizona-openers". */
-export function idFromName(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
-  return slug || 'segment';
-}
+export { idFromName } from './id.js';

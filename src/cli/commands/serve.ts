@@ -34,13 +34,16 @@ export function registerServeCommand(program: Command): void {
             }
           }
           // First start: no key can call the API yet, so one admin key is made and shown once.
+          let firstKey: string | undefined;
           if ((await activeKeyCount(engine.store)) === 0) {
-            const key = await createKey(engine.store, 'admin', 'first-run admin', engine.clock());
-            process.stderr.write(`\nsegmata serve: first start, created an admin API key (shown once, store it now):\n\n  ${key.key}\n\n`);
+            firstKey = (await createKey(engine.store, 'admin', 'first-run admin', engine.clock())).key;
+            process.stderr.write(`\nsegmata serve: first start, created an admin API key (shown once, store it now):\n\n  ${firstKey}\n\n`);
           }
           const { app } = await buildServer(engine, { logger: opts.quiet ? false : { level: process.env.LOG_LEVEL ?? 'info' } });
           const address = await app.listen({ port: port(opts.port), host: opts.host });
-          process.stderr.write(`segmata serve: listening on ${address} — API ${address}/api/v1, docs ${address}/docs (Ctrl-C to stop)\n`);
+          process.stderr.write(`segmata serve: listening on ${address} — web UI ${address}/, API ${address}/api/v1, docs ${address}/docs (Ctrl-C to stop)\n`);
+          // The UI takes the key from its address once and keeps it in the browser.
+          if (firstKey) process.stderr.write(`segmata serve: open the web UI signed in as that admin: ${address}/?key=${firstKey}\n`);
           // Graceful stop: requests in flight finish, streams end, the live loop stops after its
           // pass; withEngine then closes the engine, which applies whatever is deferred.
           await new Promise<void>((resolve) => {

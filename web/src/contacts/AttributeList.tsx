@@ -1,0 +1,26 @@
+import type { Attribute, ContactRecord } from '../api/types';
+import { formatValue } from './format-value';
+
+/**
+ * A record's attributes as a definition list: those the schema declares first, in its order
+ * (so each is formatted by its type), then any the record carries beyond them.
+ */
+export function AttributeList({ record, attributes, label }: { record: ContactRecord; attributes: Attribute[]; label: string }) {
+  const declared = new Set(attributes.map((a) => a.name));
+  const extra = Object.keys(record).filter((k) => k !== 'id' && !declared.has(k));
+  const rows: { name: string; value: string }[] = [
+    { name: 'id', value: record.id },
+    ...attributes.map((a) => ({ name: a.name, value: formatValue(record[a.name], a.type) })),
+    ...extra.map((k) => ({ name: k, value: formatValue(record[k]) })),
+  ];
+  return (
+    <dl className="attribute-list" aria-label={label}>
+      {rows.map((r) => (
+        <div key={r.name}>
+          <dt>{r.name}</dt>
+          <dd className={r.value === '—' ? 'muted' : undefined}>{r.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,80 @@
+/** The latest entries and exits, newest first, each with its cause. */
+import { useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { api } from '../api/client';
+import type { Page, Segment } from '../api/types';
+import { DataTable, type Column } from '../ui/DataTable';
+import { formatInstant } from '../ui/format';
+import { ErrorState, Loading } from '../ui/states';
+import { contactPage, segmentApiPath, segmentKey } from './queries';
+
+interface Change {
+  seq: number;
+  contactId: string;
+  change: 'entered' | 'exited';
+  at: string;
+  cause: string;
+}
+
+const SHOWN = 50;
+const PAGE = 10_000;
+
+/**
+ * The change log is paged oldest first, so the latest ones are on its last page: read to the
+ * end, keeping only the last SHOWN.
+ */
+async function latestChanges(id: string): Promise<Change[]> {
+  let latest: Change[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api<Page<Change>>(segmentApiPath(id, '/changes'), { query: { limit: PAGE, cursor } });
+    latest = [...latest, ...page.items].slice(-SHOWN);
+    cursor = page.next;
+  } while (cursor);
+  return latest.reverse();
+}
+
+const CAUSES: Record<string, string> = {
+  go_live: 'went live',
+  definition_edit: 'definition edited',
+  refresh: 'refreshed',
+  manual: 'picked by hand',
+  data_change: 'contact data changed',
+  time: 'time passed (a window moved)',
+};
+const describeCause = (cause: string): string => CAUSES[cause] ?? cause.replaceAll('_', ' ');
+
+export function LatestChanges({ segment: s }: { segment: Segment }) {
+  const changes = useQuery({ queryKey: [...segmentKey(s.id), 'changes', 'latest'], queryFn: () => latestChanges(s.id) });
+  const columns = useMemo<Column<Change>[]>(
+    () => [
+      { id: 'contact', header: 'Contact', cell: ({ row }) => <Link to={contactPage(row.original.contactId)}>{row.original.contactId}</Link> },
+      {
+        id: 'change',
+        header: 'Change',
+        cell: ({ row }) => <span className={`badge change-${row.original.change}`}>{row.original.change === 'entered' ? '→ entered' : '← exited'}</span>,
+      },
+      { id: 'at', header: 'When', cell: ({ row }) => <time dateTime={row.original.at}>{formatInstant(row.original.at)}</time> },
+      { id: 'cause', header: 'Cause', cell: ({ row }) => <span title={row.original.cause}>{describeCause(row.original.cause)}</span> },
+    ],
+    [],
+  );
+  return (
+    <section aria-labelledby="latest-changes-title">
+      <h2 id="latest-changes-title">Latest entries and exits</h2>
+      {changes.isPending ? (
+        <Loading what="Loading the changes" />
+      ) : changes.isError ? (
+        <ErrorState error={changes.error} retry={() => void changes.refetch()} />
+      ) : (
+        <>
+          <p className="muted">The last {SHOWN} membership changes, newest first.</p>
+          <div className="table-scroll">
+            <DataTable label="Latest entries and exits" rows={changes.data} columns={columns} rowId={(c) => String(c.seq)} empty="No entry or exit recorded yet." />
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
