@@ -1,0 +1,214 @@
+// The web UI end to end: a real headless Chromium (Debian's, through playwright-core) against a
+// started server with the demo data, driving the screens as a marketer would.
+import { readFile } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserMissing, buildUi, collectErrors, launchBrowser, screenshot } from './web/browser.js';
+import { startUiServer, type UiServer } from './web/server.js';
+
+const missing = browserMissing();
+if (missing) console.warn(`skipping the browser tests: ${missing}`);
+
+describe.skipIf(!!missing)('web UI in a real browser', () => {
+  let ui: { dir: string; cleanup: () => void };
+  let server: UiServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    ui = await buildUi();
+    server = await startUiServer(ui.dir);
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    errors = collectErrors(page);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    ui?.cleanup();
+  });
+
+  it('asks for a key, refuses an unknown one, and shows the segments list once given one', async () => {
+    await page.goto(`${server.base}/`);
+    await page.getByRole('textbox', { name: 'API key' }).fill('sgm_not-a-key');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('does not know this key');
+    await page.goto(`${server.base}/?key=${server.adminKey}`);
+    const table = page.getByRole('table', { name: 'Segments' });
+    await table.waitFor();
+    // The address no longer shows the key: it is stored, not left in the history.
+    expect(page.url()).not.toContain('key=');
+    const names = await table.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(names.length).toBeGreaterThan(3);
+    await screenshot(page, '01-segments-list');
+    // The refused key's 401 is the browser's own console line, on purpose: only later errors count.
+    expect(errors.every((e) => e.includes('401'))).toBe(true);
+    errors.length = 0;
+  });
+
+  it('filters the list by status and type, and searches by name', async () => {
+    const table = page.getByRole('table', { name: 'Segments' });
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('live');
+    await expect.poll(async () => new Set(await table.locator('.badge[class*="status-"]').allTextContents())).toEqual(new Set(['live']));
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('');
+    await page.getByRole('combobox', { name: 'Type' }).selectOption('compound');
+    await expect.poll(async () => new Set(await table.locator('.badge[class*="type-"]').allTextContents())).toEqual(new Set(['compound']));
+    await page.getByRole('combobox', { name: 'Type' }).selectOption('');
+    await page.getByLabel('Search segments').fill('arizona');
+    await expect.poll(async () => (await table.locator('tbody tr td:nth-child(2)').allTextContents()).every((n) => /arizona/i.test(n))).toBe(true);
+    await page.getByLabel('Search segments').fill('');
+  });
+
+  /** The designer's estimate, once one is shown for the current definition. */
+  const estimate = async (): Promise<number> => {
+    const total = page.getByTestId('estimate-total');
+    await expect.poll(async () => (await total.getAttribute('data-count')) ?? '').toMatch(/^\d+$/);
+    return Number(await total.getAttribute('data-count'));
+  };
+  /** Wait until the estimate settles on a value other than `before`. */
+  const estimateChangedFrom = async (before: number): Promise<number> => {
+    await expect.poll(async () => Number((await page.getByTestId('estimate-total').getAttribute('data-count')) ?? NaN), { timeout: 15_000 }).not.toBe(before);
+    return estimate();
+  };
+  let segmentUrl = '';
+  let aMember = '';
+
+  it('creates a dynamic segment from a template, adds a behavioral and a "but not" segment block, and watches the estimate change', async () => {
+    await page.goto(`${server.base}/#/segments/new`);
+    await page.getByRole('button', { name: /^Contacts in a state/ }).click();
+    await screenshot(page, '02-new-segment-templates');
+    await expect.poll(() => page.getByRole('textbox', { name: /State/ }).inputValue()).toBe('AZ');
+    await page.getByRole('button', { name: 'Select' }).click();
+
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('E2E Arizona openers');
+    const arizona = await estimate();
+    expect(arizona).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Add block' }).click();
+    await page.getByRole('menuitem', { name: 'Behavioral' }).click();
+    await page.getByRole('combobox', { name: 'Interaction type' }).selectOption('email_open');
+    await page.getByRole('combobox', { name: 'Relation' }).selectOption('and_also');
+    await page.getByRole('combobox', { name: 'Window' }).selectOption('last');
+    const openers = await estimateChangedFrom(arizona);
+    expect(openers).toBeLessThan(arizona);
+
+    await page.getByRole('button', { name: 'Add block' }).click();
+    await page.getByRole('menuitem', { name: 'Segment' }).click();
+    await page.getByRole('combobox', { name: 'Segment', exact: true }).selectOption('software-openers-30d');
+    await page.getByRole('combobox', { name: 'Relation' }).nth(1).selectOption('but_not');
+    const final = await estimateChangedFrom(openers);
+    expect(final).toBeLessThan(openers);
+    // Each block's own count is shown beside it.
+    await expect.poll(() => page.getByTestId('block-estimate').count()).toBe(3);
+    await screenshot(page, '03-designer');
+
+    // The JSON view shows the exact definition the blocks make.
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    const json = JSON.parse(await page.getByRole('textbox', { name: 'Definition JSON' }).inputValue());
+    expect(json.query.blocks.map((b: { kind: string; relation?: string }) => [b.kind, b.relation ?? null])).toEqual([
+      ['profile', null],
+      ['behavioral', 'and_also'],
+      ['segment', 'but_not'],
+    ]);
+    await page.getByRole('tab', { name: 'Blocks' }).click();
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.url()).toMatch(/#\/segments\/[a-z0-9-]+\/design$/);
+    await expect.poll(() => page.getByTestId('segment-status').textContent()).toContain('draft');
+    await page.getByRole('button', { name: 'Go live', exact: true }).click();
+    await expect.poll(() => page.getByTestId('segment-status').textContent()).toContain('live');
+    segmentUrl = page.url().replace(/\/design$/, '');
+    const stored = await server.engine.segments.get(segmentUrl.split('/').pop()!);
+    expect(stored.status).toBe('live');
+    expect(stored.memberCount).toBe(final);
+  });
+
+  it('shows the live segment\'s members and exports them as CSV', async () => {
+    await page.goto(`${segmentUrl}/members`);
+    const members = page.getByRole('table').first();
+    await members.locator('tbody tr a').first().waitFor();
+    aMember = (await members.locator('tbody tr a').first().textContent())!.trim();
+    expect(aMember).toMatch(/^c\d+$/);
+    await screenshot(page, '04-segment-members');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const lines = csv.trim().split('\n');
+    expect(lines[0]!.split(',')[0]).toBe('id');
+    const id = segmentUrl.split('/').pop()!;
+    expect(lines.length - 1).toBe((await server.engine.segments.get(id)).memberCount);
+    expect(lines.map((l) => l.split(',')[0])).toContain(aMember);
+  });
+
+  it('explains why a contact is in, and shows history, definition and overlap', async () => {
+    await page.goto(`${segmentUrl}/explain`);
+    await page.getByRole('textbox', { name: 'Contact id' }).fill(aMember);
+    await page.getByRole('button', { name: 'Explain', exact: true }).click();
+    await expect.poll(() => page.locator('.verdict').textContent()).toContain('is a member');
+    await screenshot(page, '05-segment-explain');
+    await page.getByRole('link', { name: 'History' }).click();
+    await page.locator('.recharts-wrapper, table').first().waitFor();
+    await screenshot(page, '06-segment-history');
+    await page.getByRole('link', { name: 'Definition' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toMatch(/but not members of segment "software-openers-30d"/);
+    await screenshot(page, '07-segment-definition');
+    await page.getByRole('link', { name: 'Overlap' }).click();
+    await page.getByRole('checkbox').first().check();
+    await page.locator('.recharts-wrapper').first().waitFor();
+    await screenshot(page, '08-segment-overlap');
+  });
+
+  it('stops the segment', async () => {
+    await page.goto(`${segmentUrl}/members`);
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect.poll(() => page.getByTestId('segment-status').textContent()).toContain('stopped');
+    expect((await server.engine.segments.get(segmentUrl.split('/').pop()!)).status).toBe('stopped');
+  });
+
+  it('creates a static segment and picks its members', async () => {
+    await page.goto(`${server.base}/#/segments/new`);
+    await page.getByRole('radio', { name: /Static/ }).check();
+    await page.getByRole('textbox', { name: 'Segment name' }).fill('E2E hand-picked');
+    await page.getByRole('button', { name: 'Create and pick members' }).click();
+    await page.getByLabel('Search contacts').fill('c000042');
+    await page.getByRole('button', { name: 'Add c000042' }).click();
+    await page.getByRole('button', { name: 'Remove c000042' }).waitFor();
+    await screenshot(page, '09-static-members');
+    const stored = await server.engine.store.all<{ contact_id: string }>("SELECT contact_id FROM memberships WHERE segment_id = 'e2e-hand-picked'");
+    expect(stored.map((r) => r.contact_id)).toEqual(['c000042']);
+  });
+
+  it('shows contacts, a contact page and the settings', async () => {
+    await page.goto(`${server.base}/#/contacts`);
+    await page.getByRole('table').first().locator('tbody tr a').first().click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await expect.poll(() => page.locator('main').textContent()).toMatch(/Interactions|Timeline/i);
+    await screenshot(page, '10-contact');
+    for (const tab of ['schema', 'keys', 'webhooks']) {
+      await page.goto(`${server.base}/#/settings/${tab}`);
+      await page.getByRole('table').first().waitFor();
+      await screenshot(page, `11-settings-${tab}`);
+    }
+  });
+
+  it('is usable at 768 px: the list and the designer fit without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 768, height: 1000 });
+    for (const [name, url] of [['12-segments-list-768', '/#/'], ['13-designer-768', `${segmentUrl.replace(server.base, '')}/design`]] as const) {
+      await page.goto(`${server.base}${url}`);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForTimeout(300);
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(overflow, name).toBeLessThanOrEqual(0);
+      await screenshot(page, name);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('made no console errors', () => {
+    // (A refused request the UI handles still logs the browser's network line: none is expected here.)
+    expect(errors).toEqual([]);
+  });
+});
