@@ -49,14 +49,18 @@ export type QueueEntry = { contact_id: string; source: string };
 
 /** The queue entries of stored interaction rows (as `enqueueInteractions` would write them), without a query. */
 export function interactionEntries(rows: readonly Readonly<Record<string, unknown>>[]): QueueEntry[] {
-  const seen = new Set<string>();
+  // Types seen per contact (a handful at most): no key string built per row, as a Set of
+  // "contact\0source" would (~1 µs a row at 50,000 rows a batch).
+  const typesOf = new Map<string, string[]>();
   const out: QueueEntry[] = [];
   for (const r of rows) {
-    const entry = { contact_id: String(r.contact_id), source: `interaction:${String(r.type)}` };
-    const key = `${entry.contact_id}\u0000${entry.source}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(entry);
+    const contact = String(r.contact_id);
+    const type = String(r.type);
+    let types = typesOf.get(contact);
+    if (!types) typesOf.set(contact, (types = []));
+    else if (types.includes(type)) continue;
+    types.push(type);
+    out.push({ contact_id: contact, source: `interaction:${type}` });
   }
   return out;
 }
