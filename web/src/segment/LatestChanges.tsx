@@ -18,21 +18,10 @@ interface Change {
 }
 
 const SHOWN = 50;
-const PAGE = 10_000;
 
-/**
- * The change log is paged oldest first, so the latest ones are on its last page: read to the
- * end, keeping only the last SHOWN.
- */
+/** The latest SHOWN changes, newest first: one page of the log read backwards. */
 async function latestChanges(id: string): Promise<Change[]> {
-  let latest: Change[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api<Page<Change>>(segmentApiPath(id, '/changes'), { query: { limit: PAGE, cursor } });
-    latest = [...latest, ...page.items].slice(-SHOWN);
-    cursor = page.next;
-  } while (cursor);
-  return latest.reverse();
+  return (await api<Page<Change>>(segmentApiPath(id, '/changes'), { query: { order: 'desc', limit: SHOWN } })).items;
 }
 
 const CAUSES: Record<string, string> = {
