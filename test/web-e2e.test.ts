@@ -87,6 +87,9 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await page.getByRole('textbox', { name: 'Name', exact: true }).fill('E2E Arizona openers');
     const arizona = await estimate();
     expect(arizona).toBeGreaterThan(0);
+    // The value field offers the data's own values (GET /schema/values), most frequent first.
+    await expect.poll(() => page.locator('datalist option').count()).toBeGreaterThan(3);
+    expect(await page.locator('datalist option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toContain('AZ');
 
     await page.getByRole('button', { name: 'Add block' }).click();
     await page.getByRole('menuitem', { name: 'Behavioral' }).click();

@@ -3,10 +3,11 @@
  * its attribute: text with suggestions of the data's distinct values, numbers, true/false,
  * dates, [low, high] pairs, lists, relative windows (amount + unit) and months.
  */
-import { useEffect, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { ValueEditorProps } from 'react-querybuilder';
 import { api } from '../api/client';
+import { useDebounced } from '../ui/useDebounced';
 import type { AttributeType } from '../api/types';
 import type { Duration, Operator, Scalar, TimeUnit } from '../../../src/definition/ast.js';
 import { ISO_DATE, valueShape } from '../../../src/definition/operators.js';
@@ -26,25 +27,10 @@ interface DistinctValues {
   items: { value: Scalar; count: number }[];
 }
 
-/**
- * Does this server answer GET /schema/values? Asked of its OpenAPI document once, so an older
- * server costs no failing request (and no console error) per keystroke.
- */
-function useValuesEndpoint(): boolean {
-  const q = useQuery({
-    queryKey: ['openapi-has-schema-values'],
-    queryFn: async () => Object.keys((await api<{ paths?: Record<string, unknown> }>('/openapi.json')).paths ?? {}).some((p) => p.endsWith('/schema/values')),
-    staleTime: Infinity,
-    retry: false,
-  });
-  return q.data === true;
-}
-
 /** The data's distinct values of an attribute, most frequent first; [] when the lookup fails (free text then). */
 function useDistinctValues(attr: string, interaction: string | undefined, typed: string, wanted: boolean): Scalar[] {
-  const available = useValuesEndpoint();
   const search = useDebounced(typed, 250);
-  const enabled = wanted && available;
+  const enabled = wanted;
   const q = useQuery({
     queryKey: ['schema-values', interaction ?? null, attr, search],
     queryFn: ({ signal }) =>
@@ -56,14 +42,6 @@ function useDistinctValues(attr: string, interaction: string | undefined, typed:
   return q.data?.items.map((i) => i.value) ?? [];
 }
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return settled;
-}
 
 type SetValue = (v: ComparisonValue) => void;
 
