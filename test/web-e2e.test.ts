@@ -210,6 +210,16 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('offers a viewer\'s key no changes: no new segment, no row actions, no selection', async () => {
+    await page.goto(`${server.base}/?key=${server.viewerKey}`);
+    await expect.poll(() => page.locator('.topbar .account').textContent()).toContain('viewer');
+    const table = page.getByRole('table', { name: 'Segments' });
+    await table.locator('tbody tr').first().waitFor();
+    expect(await page.getByRole('link', { name: '+ New segment' }).count()).toBe(0);
+    expect(await table.getByRole('button').count()).toBe(0);
+    expect(await table.getByRole('checkbox').count()).toBe(0);
+  });
+
   it('made no console errors', () => {
     // (A refused request the UI handles still logs the browser's network line: none is expected here.)
     expect(errors).toEqual([]);

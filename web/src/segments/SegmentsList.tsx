@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type { RowSelectionState } from '@tanstack/react-table';
 import { Link } from 'react-router';
 import { api } from '../api/client';
+import { useCan } from '../api/hooks';
 import type { EvaluationResult, Page, Segment, SegmentStatus, SegmentType } from '../api/types';
 import { DataTable, type Column } from '../ui/DataTable';
 import { formatCount, formatInstant } from '../ui/format';
@@ -61,45 +62,48 @@ export function SegmentsList() {
   // The columns stay the same objects across renders (as the table wants); their buttons call the current `perform`.
   const performRef = useRef(perform);
   performRef.current = perform;
-  const columns = useMemo<Column<Segment>[]>(
-    () => [
+  // A viewer's key may read but not change: no actions offered (the API would refuse them anyway).
+  const canChange = useCan('editor') !== false;
+  const columns = useMemo<Column<Segment>[]>(() => {
+    const base: Column<Segment>[] = [
       { id: 'name', header: 'Name', cell: ({ row }) => <Link to={`/segments/${encodeURIComponent(row.original.id)}`}>{row.original.name}</Link> },
       { id: 'type', header: 'Type', cell: ({ row }) => <TypeBadge type={row.original.type} /> },
       { id: 'status', header: 'Status', cell: ({ row }) => <StatusBadge status={row.original.status} /> },
       { id: 'members', header: 'Members', cell: ({ row }) => <span className="num">{formatCount(row.original.memberCount)}</span> },
       { id: 'updated', header: 'Last modified', cell: ({ row }) => formatInstant(row.original.updatedAt) },
-      {
-        id: 'actions',
-        header: () => <span className="visually-hidden">Actions</span>,
-        cell: ({ row }) => {
-          const s = row.original;
-          return (
-            <div className="row-actions">
-              {canGoLive(s) && (
-                <button type="button" onClick={() => performRef.current('go-live', [s])} aria-label={`Activate ${s.name}`}>
-                  Activate
-                </button>
-              )}
-              {canStop(s) && (
-                <button type="button" onClick={() => performRef.current('stop', [s])} aria-label={`Deactivate ${s.name}`}>
-                  Deactivate
-                </button>
-              )}
-              {s.type !== 'static' && (
-                <Link className="button" to={`/segments/${encodeURIComponent(s.id)}/design`} aria-label={`Edit ${s.name}`}>
-                  Edit
-                </Link>
-              )}
-              <button type="button" className="danger" onClick={() => performRef.current('delete', [s])} aria-label={`Delete ${s.name}`}>
-                Delete
+    ];
+    if (!canChange) return base;
+    const actions: Column<Segment> = {
+      id: 'actions',
+      header: () => <span className="visually-hidden">Actions</span>,
+      cell: ({ row }) => {
+        const s = row.original;
+        return (
+          <div className="row-actions">
+            {canGoLive(s) && (
+              <button type="button" onClick={() => performRef.current('go-live', [s])} aria-label={`Activate ${s.name}`}>
+                Activate
               </button>
-            </div>
-          );
-        },
+            )}
+            {canStop(s) && (
+              <button type="button" onClick={() => performRef.current('stop', [s])} aria-label={`Deactivate ${s.name}`}>
+                Deactivate
+              </button>
+            )}
+            {s.type !== 'static' && (
+              <Link className="button" to={`/segments/${encodeURIComponent(s.id)}/design`} aria-label={`Edit ${s.name}`}>
+                Edit
+              </Link>
+            )}
+            <button type="button" className="danger" onClick={() => performRef.current('delete', [s])} aria-label={`Delete ${s.name}`}>
+              Delete
+            </button>
+          </div>
+        );
       },
-    ],
-    [],
-  );
+    };
+    return [...base, actions];
+  }, [canChange]);
   const filtersChanged = () => {
     pager.reset();
     setSelection({});
@@ -108,9 +112,11 @@ export function SegmentsList() {
     <section aria-labelledby="segments-title">
       <div className="page-head">
         <h1 id="segments-title">Segments</h1>
-        <Link className="button primary" to="/segments/new">
-          + New segment
-        </Link>
+        {canChange && (
+          <Link className="button primary" to="/segments/new">
+            + New segment
+          </Link>
+        )}
       </div>
       <div className="toolbar" role="search">
         <label>
@@ -152,7 +158,7 @@ export function SegmentsList() {
             rows={rows}
             columns={columns}
             rowId={(s) => s.id}
-            selectable
+            selectable={canChange}
             selection={selection}
             onSelectionChange={setSelection}
             empty={search || status || type ? 'No segment matches these filters.' : <>No segments yet. <Link to="/segments/new">Create the first one</Link>.</>}
