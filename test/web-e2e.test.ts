@@ -80,6 +80,8 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
   it('creates a dynamic segment from a template, adds a behavioral and a "but not" segment block, and watches the estimate change', async () => {
     await page.goto(`${server.base}/#/segments/new`);
     await page.getByRole('button', { name: /^Contacts in a state/ }).click();
+    // The panel says what the template finds with its parameters, in words.
+    await expect.poll(() => page.locator('.template-preview').textContent()).toContain('"AZ"');
     await screenshot(page, '02-new-segment-templates');
     await expect.poll(() => page.getByRole('textbox', { name: /State/ }).inputValue()).toBe('AZ');
     await page.getByRole('button', { name: 'Select' }).click();

@@ -1,5 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { describeBlocks } from '../../../src/definition/describe.js';
+import { api, ApiError } from '../api/client';
+import type { SegmentDefinition } from '../api/types';
+import { useDebounced } from '../ui/useDebounced';
 import { initialValue, missingParams, paramsToSend, type Template } from './templates';
 
 /** The information panel of a template: what it finds, its parameters to fill, and "Select". */
@@ -11,6 +15,15 @@ export function TemplatePanel({ template, busy, error, onSelect }: { template: T
     if (tried && missing.includes(name)) return 'required';
     return error instanceof ApiError ? error.issues.find((i) => i.path.endsWith(`params.${name}`) || i.path.endsWith(`.${name}`))?.message : undefined;
   };
+  // What the template finds with these parameters, in words: the definition it makes (not saved).
+  const sent = useDebounced(JSON.stringify(paramsToSend(template.params, values)), 300);
+  const preview = useQuery({
+    queryKey: ['template-preview', template.name, sent],
+    queryFn: ({ signal }) =>
+      api<{ definition: SegmentDefinition }>(`/templates/${encodeURIComponent(template.name)}/instantiate`, { method: 'POST', body: { params: JSON.parse(sent) as Record<string, string>, save: false }, signal }),
+    enabled: missing.length === 0,
+    retry: false,
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
@@ -43,6 +56,18 @@ export function TemplatePanel({ template, busy, error, onSelect }: { template: T
           </div>
         );
       })}
+      <div className="template-preview" aria-live="polite">
+        <strong>Finds:</strong>{' '}
+        {missing.length > 0 ? (
+          <span className="muted">fill in the required parameters.</span>
+        ) : preview.isError ? (
+          <span className="field-error">{preview.error.message}</span>
+        ) : preview.data?.definition.query ? (
+          describeBlocks(preview.data.definition.query.blocks)
+        ) : (
+          <span className="muted">…</span>
+        )}
+      </div>
       {error && !(error instanceof ApiError && error.issues.length) && (
         <p className="field-error" role="alert">
           {error.message}
