@@ -60,9 +60,9 @@ export function HistoryTab({ segment: s }: { segment: Segment }) {
               <YAxis yAxisId="moves" orientation="right" allowDecimals={false} tickFormatter={formatCount} />
               <Tooltip formatter={(v) => (typeof v === 'number' ? formatCount(v) : String(v))} />
               <Legend formatter={legendText} />
-              <Bar yAxisId="moves" dataKey="entered" name="Entered" fill="#7fc79a" />
-              <Bar yAxisId="moves" dataKey="exited" name="Exited" fill="#e99b95" />
-              <Line yAxisId="members" type="monotone" dataKey="members" name="Members" stroke="#3451d1" strokeWidth={2} dot={data.length < 40} />
+              <Bar isAnimationActive={false} yAxisId="moves" dataKey="entered" name="Entered" fill="#7fc79a" />
+              <Bar isAnimationActive={false} yAxisId="moves" dataKey="exited" name="Exited" fill="#e99b95" />
+              <Line isAnimationActive={false} yAxisId="members" type="monotone" dataKey="members" name="Members" stroke="#3451d1" strokeWidth={2} dot={data.length < 40} />
             </ComposedChart>
             <figcaption className="muted">
               Members at the end of each {bucket} (left axis), with the entries and exits during it (right axis).

@@ -1,5 +1,5 @@
 /** How this segment's members overlap with other segments': pick some, see the intersections. */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
@@ -22,8 +22,13 @@ const percent = (part: number, whole: number): string => (whole > 0 ? `${Math.ro
 
 export function OverlapTab({ segment: s }: { segment: Segment }) {
   // The segments compared are in the address (?with=a,b), so a comparison can be shared.
+  // Held in state first (the checkboxes follow at once) and copied to the address: a router
+  // navigation is a transition, and a controlled checkbox would show its old state meanwhile.
   const [params, setParams] = useSearchParams();
-  const others = useMemo(() => (params.get('with') ?? '').split(',').filter((id) => id && id !== s.id), [params, s.id]);
+  const [others, setOthers] = useState(() => (params.get('with') ?? '').split(',').filter((id) => id && id !== s.id));
+  useEffect(() => {
+    setParams(others.length ? { with: others.join(',') } : {}, { replace: true });
+  }, [others, setParams]);
   const all = useQuery({
     queryKey: ['segments', 'all'],
     queryFn: () => api<Page<Segment>>('/segments', { query: { limit: 1000 } }),
@@ -37,10 +42,7 @@ export function OverlapTab({ segment: s }: { segment: Segment }) {
   });
   const names = useMemo(() => new Map((all.data?.items ?? []).map((x) => [x.id, x.name])), [all.data]);
   const nameOf = (id: string): string => names.get(id) ?? id;
-  const toggle = (id: string, on: boolean) => {
-    const next = on ? [...others, id] : others.filter((x) => x !== id);
-    setParams(next.length ? { with: next.join(',') } : {}, { replace: true });
-  };
+  const toggle = (id: string, on: boolean) => setOthers((prev) => (on ? [...prev.filter((x) => x !== id), id] : prev.filter((x) => x !== id)));
   const candidates = (all.data?.items ?? []).filter((x) => x.id !== s.id);
   const result = others.length > 0 ? overlap.data : undefined;
   const own = result?.segments.find((x) => x.id === s.id)?.members ?? s.memberCount;
@@ -102,8 +104,8 @@ export function OverlapTab({ segment: s }: { segment: Segment }) {
                   <YAxis type="category" dataKey="name" width={180} />
                   <Tooltip formatter={(v) => (typeof v === 'number' ? formatCount(v) : String(v))} />
                   <Legend formatter={legendText} />
-                  <Bar dataKey="both" name={`Also in “${s.name}”`} stackId="members" fill="#3451d1" />
-                  <Bar dataKey="onlyOther" name="Not in it" stackId="members" fill="#c5cdf2" />
+                  <Bar isAnimationActive={false} dataKey="both" name={`Also in “${s.name}”`} stackId="members" fill="#3451d1" />
+                  <Bar isAnimationActive={false} dataKey="onlyOther" name="Not in it" stackId="members" fill="#c5cdf2" />
                 </BarChart>
                 <figcaption className="muted">
                   Each bar is the other segment&apos;s members; the dark part are also among the {formatCount(own)} members of “{s.name}”.
