@@ -212,6 +212,22 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('says why a new segment saved by "Go live" could not go live (it reads a draft)', async () => {
+    await server.engine.segments.create({ id: 'e2e-draft', name: 'E2E draft', type: 'dynamic', query: { blocks: [{ kind: 'profile', where: { attr: 'state', op: 'eq', value: 'TX' } }] } });
+    await page.goto(`${server.base}/#/designer/new?type=compound`);
+    // Made behind the UI's back: a reload, so the picker lists it (the UI caches the list briefly).
+    await page.reload();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('E2E on a draft');
+    await page.getByRole('button', { name: 'Add block' }).click();
+    await page.getByRole('menuitem', { name: 'Segment' }).click();
+    await page.getByRole('combobox', { name: 'Segment', exact: true }).selectOption('e2e-draft');
+    await page.getByRole('button', { name: 'Go live', exact: true }).click();
+    await expect.poll(() => page.url()).toMatch(/#\/segments\/e2e-on-a-draft\/design$/);
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/could not go live/);
+    expect((await server.engine.segments.get('e2e-on-a-draft')).status).toBe('draft');
+    errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('status of 409') && !e.includes('status of 400')));
+  });
+
   it('offers a viewer\'s key no changes: no new segment, no row actions, no selection', async () => {
     await page.goto(`${server.base}/?key=${server.viewerKey}`);
     await expect.poll(() => page.locator('.topbar .account').textContent()).toContain('viewer');

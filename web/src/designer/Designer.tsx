@@ -53,7 +53,7 @@ function definitionToEstimate(s: DesignerState): SegmentDefinition | null {
 
 type Busy = null | 'save' | 'go-live' | 'stop' | 'reload';
 
-export function Designer({ initial, segment: initialSegment, idEdited }: { initial: DesignerState; segment?: Segment; idEdited: boolean }) {
+export function Designer({ initial, segment: initialSegment, idEdited, initialFailure }: { initial: DesignerState; segment?: Segment; idEdited: boolean; initialFailure?: string }) {
   const navigate = useNavigate();
   const schema = useSchema();
   const [state, setState] = useState(initial);
@@ -63,7 +63,7 @@ export function Designer({ initial, segment: initialSegment, idEdited }: { initi
   const [view, setView] = useState<'design' | 'json'>('design');
   const [busy, setBusy] = useState<Busy>(null);
   const [conflict, setConflict] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
+  const [failure, setFailure] = useState<unknown>(initialFailure ? new Error(initialFailure) : null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saveIssues, setSaveIssues] = useState<{ json: string; issues: FieldIssue[] } | null>(null);
   const ids = useId();
@@ -164,7 +164,8 @@ export function Designer({ initial, segment: initialSegment, idEdited }: { initi
     }
   }, [definition, json, segment]);
 
-  const afterCreate = (seg: Segment) => navigate(`/segments/${encodeURIComponent(seg.id)}/design`, { replace: true, state: { segment: seg } });
+  const afterCreate = (seg: Segment, failure?: string) =>
+    navigate(`/segments/${encodeURIComponent(seg.id)}/design`, { replace: true, state: { segment: seg, ...(failure ? { failure } : {}) } });
 
   const run = async (what: Busy, f: () => Promise<void>) => {
     setBusy(what);
@@ -195,7 +196,8 @@ export function Designer({ initial, segment: initialSegment, idEdited }: { initi
         setSegment(r.segment);
         setNotice(`Live: ${formatCount(r.members ?? r.segment.memberCount)} members.`);
       } catch (e) {
-        if (wasNew) afterCreate(seg);
+        // Saved, but not live: the edit page it moves to says why.
+        if (wasNew) afterCreate(seg, `Saved, but it could not go live: ${e instanceof Error ? e.message : String(e)}`);
         else setFailure(e);
       }
     });

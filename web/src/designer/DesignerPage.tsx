@@ -16,6 +16,8 @@ interface DesignerLocationState {
   definition?: SegmentDefinition;
   /** Set after a create, so the edit page does not fetch what it just saved. */
   segment?: Segment;
+  /** Why "Go live" failed right after the create that brought us here (shown on arrival). */
+  failure?: string;
 }
 
 export function DesignerPage() {
@@ -41,6 +43,7 @@ async function loadSegment(id: string, signal: AbortSignal): Promise<Segment> {
 function EditDesigner({ id }: { id: string }) {
   const location = useLocation();
   const handedOver = (location.state as DesignerLocationState | null)?.segment;
+  const failure = (location.state as DesignerLocationState | null)?.failure;
   const q = useQuery({
     queryKey: ['designer-segment', id],
     queryFn: ({ signal }) => loadSegment(id, signal),
@@ -53,7 +56,7 @@ function EditDesigner({ id }: { id: string }) {
     if (q.error) return <ErrorState error={q.error} retry={() => void q.refetch()} />;
     return <Loading what="Loading the segment" />;
   }
-  return <Designer key={`${segment.id}@${segment.version}@${q.dataUpdatedAt}`} initial={fromDefinition(segment.definition)} segment={segment} idEdited />;
+  return <Designer key={`${segment.id}@${segment.version}@${q.dataUpdatedAt}`} initial={fromDefinition(segment.definition)} segment={segment} idEdited {...(failure && handedOver?.id === id ? { initialFailure: failure } : {})} />;
 }
 
 /** The latest stored version of a segment (for "changed meanwhile" conflicts). */
