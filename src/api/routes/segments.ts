@@ -4,10 +4,11 @@ import { recordAudit, type AuditAction } from '../../engine/access/audit.js';
 import { describeExplanation } from '../../engine/contact/describe-explanation.js';
 import { describeBlocks } from '../../definition/describe.js';
 import { eachMember, memberHistory, memberPage, overlaps, type HistoryBucket } from '../../engine/segments/insights.js';
+import { csvLines } from '../../engine/segments/csv-lines.js';
 import type { Engine } from '../../engine/engine.js';
 import type { ChangeRow } from '../../engine/segments/members.js';
 import type { SegmentRecord } from '../../engine/segments/types.js';
-import { csvField, jsonRow, plain } from '../../engine/records/values.js';
+import { csvField, jsonRow } from '../../engine/records/values.js';
 import { actorOf } from '../auth.js';
 import { badCursor, decodeCursor, encodeCursor } from '../cursor.js';
 import { httpProblem } from '../problem.js';
@@ -323,7 +324,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
       await segments.get(id);
       const attributes = engine.registry.attributes('contact');
       const columns = ['id', ...attributes.map((a) => a.name)];
-      const types = new Map(attributes.map((a) => [a.name, a.type as string]));
+      const csv = csvLines(engine.store.dialect, [{ name: 'id', type: 'string' }, ...attributes], 'c');
       const source = await segments.memberSource(id);
       // Streamed with backpressure: a chunk of rows is read only when the client took the last.
       const out = new PassThrough();
@@ -332,9 +333,9 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
         // A client that went away ends the query (the read connection is not held for nothing).
         if (out.destroyed) throw new Error('the client went away');
         let text = '';
-        for (const row of rows) text += `${columns.map((c) => csvField(plain(row[c], types.get(c)))).join(',')}\n`;
+        for (const row of rows) text += `${csv.line(row)}\n`;
         if (!out.write(text)) await new Promise((resolve) => (out.once('drain', resolve), out.once('close', resolve)));
-      }).then(
+      }, csv.select).then(
         () => out.end(),
         (e: unknown) => {
           if (!out.destroyed) request.log.error({ err: e }, 'members export failed');

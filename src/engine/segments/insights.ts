@@ -49,8 +49,14 @@ export async function memberPage(
  * Every member with its contact attributes, in id order, a chunk at a time: one streamed
  * query, and the next chunk is read only when `onRows` has dealt with this one.
  */
-export async function eachMember(db: SqlRunner, source: { sql: string; params: SqlValue[] }, onRows: (rows: Row[]) => void | Promise<void>): Promise<void> {
-  await db.each(`SELECT c.* FROM (${source.sql}) AS m JOIN ${db.dialect.ident(TABLES.contact)} AS c ON c.id = m.id ORDER BY c.id`, source.params, onRows);
+export async function eachMember(
+  db: SqlRunner,
+  source: { sql: string; params: SqlValue[] },
+  onRows: (rows: Row[]) => void | Promise<void>,
+  /** What to select of each member's contact row `c` (all of it by default). */
+  select = 'c.*',
+): Promise<void> {
+  await db.each(`SELECT ${select} FROM (${source.sql}) AS m JOIN ${db.dialect.ident(TABLES.contact)} AS c ON c.id = m.id ORDER BY c.id`, source.params, onRows);
 }
 
 export type HistoryBucket = 'hour' | 'day' | 'week';
