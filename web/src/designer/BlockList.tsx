@@ -10,7 +10,8 @@ import { AddBlockMenu, BLOCK_KINDS } from './AddBlockMenu';
 import { ConditionEditor } from './ConditionEditor';
 import { blockMessages, FieldErrors, useIssues } from './issues';
 import { newGroup, newRule, defaultValue, type BehavioralBlockState, type BlockKind, type BlockState, type ConditionGroup } from './model';
-import { COUNT_OPERATORS, RELATION_HINTS, RELATION_LABELS, TIME_UNITS, humanize, type AttributeGroup } from './vocabulary';
+import { COUNT_OPERATORS, RELATION_HINTS, RELATION_LABELS, humanize, type AttributeGroup } from './vocabulary';
+import { DurationInput } from './DurationInput';
 
 export interface BlockListContext {
   contactAttributes: AttributeGroup[];
@@ -206,27 +207,7 @@ function BehavioralEditor({ block }: { block: BehavioralBlockState }) {
           <option value="between">between two dates</option>
         </select>
         {block.window && 'last' in block.window && (
-          <span className="inline-fields">
-            <input
-              type="number"
-              min={1}
-              className="value-number"
-              aria-label="Amount of time"
-              value={Number.isFinite(block.window.last.amount) ? block.window.last.amount : ''}
-              onChange={(e) => setWindow({ last: { ...(block.window as { last: { amount: number; unit: 'days' } }).last, amount: e.target.value === '' ? Number.NaN : Number(e.target.value) } })}
-            />
-            <select
-              aria-label="Time unit"
-              value={block.window.last.unit}
-              onChange={(e) => setWindow({ last: { amount: (block.window as { last: { amount: number } }).last.amount, unit: e.target.value as 'days' } })}
-            >
-              {TIME_UNITS.map((u) => (
-                <option key={u} value={u}>
-                  {u}
-                </option>
-              ))}
-            </select>
-          </span>
+          <DurationInput value={block.window.last} amountLabel="Amount of time" unitLabel="Time unit" onChange={(last) => setWindow({ last })} />
         )}
         {block.window && 'from' in block.window && <BetweenDates window={block.window} onChange={setWindow} />}
         <FieldErrors messages={msg('window')} />

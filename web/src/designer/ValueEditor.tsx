@@ -9,10 +9,11 @@ import type { ValueEditorProps } from 'react-querybuilder';
 import { api } from '../api/client';
 import { useDebounced } from '../ui/useDebounced';
 import type { AttributeType } from '../api/types';
-import type { Duration, Operator, Scalar, TimeUnit } from '../../../src/definition/ast.js';
+import type { Duration, Operator, Scalar } from '../../../src/definition/ast.js';
 import { ISO_DATE, valueShape } from '../../../src/definition/operators.js';
 import type { ComparisonValue } from './model';
-import { MONTHS, TIME_UNITS } from './vocabulary';
+import { MONTHS } from './vocabulary';
+import { DurationInput } from './DurationInput';
 import { FieldErrors } from './issues';
 
 export interface ConditionContext {
@@ -134,29 +135,6 @@ function ListInput({ values, type, label, onChange, suggestions, invalid, onSear
   );
 }
 
-function DurationInput({ value, label, onChange, invalid }: { value: Duration; label: string; onChange: (d: Duration) => void; invalid: boolean }) {
-  return (
-    <span className="value-duration">
-      <input
-        aria-label={`${label}: amount`}
-        aria-invalid={invalid || undefined}
-        type="number"
-        min={1}
-        className="value-number"
-        value={Number.isFinite(value.amount) ? value.amount : ''}
-        onChange={(e) => onChange({ ...value, amount: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
-      />
-      <select aria-label={`${label}: unit`} value={value.unit} onChange={(e) => onChange({ ...value, unit: e.target.value as TimeUnit })}>
-        {TIME_UNITS.map((u) => (
-          <option key={u} value={u}>
-            {u}
-          </option>
-        ))}
-      </select>
-    </span>
-  );
-}
-
 const asDuration = (v: ComparisonValue): Duration =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? v : { amount: 30, unit: 'days' };
 const asScalar = (v: ComparisonValue): Scalar | undefined => (v === undefined || Array.isArray(v) || typeof v === 'object' ? undefined : v);
@@ -203,7 +181,7 @@ export function ConditionValueEditor(props: ValueEditorProps) {
       editor = <ListInput values={Array.isArray(value) ? value : []} type={type} label={label} onChange={set} suggestions={listRef} invalid={invalid} onSearch={setSearch} />;
       break;
     case 'duration':
-      editor = <DurationInput value={asDuration(value)} label={label} onChange={set} invalid={invalid} />;
+      editor = <DurationInput value={asDuration(value)} amountLabel={`${label}: amount`} unitLabel={`${label}: unit`} onChange={set} invalid={invalid} />;
       break;
     case 'month':
       editor = (
