@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { AttributeType } from '../api/types';
 import { FieldError, FormError, invalidProps } from './form-errors';
+import { SchemaNameInput } from './SchemaNameInput';
 import { useAddAttribute, type EntityName } from './schema-api';
 
 const ENTITIES: { value: EntityName; label: string }[] = [
@@ -46,18 +47,7 @@ export function AddAttributeForm() {
             ))}
           </select>
         </label>
-        <label>
-          Name
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            placeholder="e.g. loyalty_tier"
-            pattern="[a-z][a-z0-9_]{0,62}"
-            title="lower-case letters, digits and _, starting with a letter"
-            {...invalidProps(add.error, 'name', 'attr-name-error')}
-          />
-        </label>
+        <SchemaNameInput value={name} onChange={setName} placeholder="e.g. loyalty_tier" error={add.error} errorId="attr-name-error" />
         <label>
           Type
           <select value={type} onChange={(e) => setType(e.target.value as AttributeType)}>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { FieldError, FormError, invalidProps } from './form-errors';
+import { FieldError, FormError } from './form-errors';
+import { SchemaNameInput } from './SchemaNameInput';
 import { useAddInteractionType } from './schema-api';
 
 const FIELDS = ['name'];
@@ -19,18 +20,7 @@ export function AddInteractionTypeForm() {
     <form className="card settings-form" onSubmit={submit} aria-labelledby="add-type-title">
       <h2 id="add-type-title">Add an interaction type</h2>
       <div className="form-row">
-        <label>
-          Name
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            placeholder="e.g. webinar_attended"
-            pattern="[a-z][a-z0-9_]{0,62}"
-            title="lower-case letters, digits and _, starting with a letter"
-            {...invalidProps(add.error, 'name', 'type-name-error')}
-          />
-        </label>
+        <SchemaNameInput value={name} onChange={setName} placeholder="e.g. webinar_attended" error={add.error} errorId="type-name-error" />
         <label className="checkbox">
           <input type="checkbox" checked={queryable} onChange={(e) => setQueryable(e.target.checked)} /> Queryable
         </label>
