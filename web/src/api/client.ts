@@ -73,12 +73,14 @@ export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Call with this key instead of the stored one (trying a key before storing it). */
+  key?: string;
 }
 
 /** The raw response of a call (for ETags and downloads); throws ApiError unless 2xx. */
 export async function apiResponse(path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { ...options.headers };
-  const key = storedKey();
+  const key = options.key ?? storedKey();
   if (key) headers.authorization = `Bearer ${key}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
@@ -100,7 +102,8 @@ export async function apiResponse(path: string, options: RequestOptions = {}): P
   } catch {
     problem = { type: 'http', title: res.statusText, status: res.status, detail: `${res.status} ${res.statusText}` };
   }
-  if (res.status === 401) keyListeners.forEach((l) => l(null));
+  // The stored key was refused (revoked): whoever shows the UI asks for another.
+  if (res.status === 401 && options.key === undefined) keyListeners.forEach((l) => l(null));
   throw new ApiError(problem);
 }
 

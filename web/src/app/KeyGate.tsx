@@ -45,7 +45,7 @@ function KeyForm({ refused, onAccepted }: { refused: boolean; onAccepted: (key: 
     setChecking(true);
     try {
       // Any route that needs a key tells whether this one is known.
-      await fetchWithKey(key);
+      await api('/segments', { query: { limit: 1 }, key });
       onAccepted(key);
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? 'The server does not know this key.' : err instanceof Error ? err.message : String(err));
@@ -71,16 +71,4 @@ function KeyForm({ refused, onAccepted }: { refused: boolean; onAccepted: (key: 
       </button>
     </form>
   );
-}
-
-async function fetchWithKey(key: string): Promise<void> {
-  const previous = storedKey();
-  localStorage.setItem('segmata.apiKey', key);
-  try {
-    await api('/segments', { query: { limit: 1 } });
-  } catch (e) {
-    if (previous) localStorage.setItem('segmata.apiKey', previous);
-    else localStorage.removeItem('segmata.apiKey');
-    throw e;
-  }
 }
