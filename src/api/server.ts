@@ -18,7 +18,7 @@ import { registerTemplateRoutes } from './routes/templates.js';
 import { registerStreamRoutes } from './routes/streams.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerImportRoutes } from './routes/imports.js';
-import { registerWebUi } from './web-ui.js';
+import { registerWebUi, webUiDir } from './web-ui.js';
 import { WebhookDispatcher, type DispatcherOptions } from '../engine/webhooks/dispatcher.js';
 
 export const API_PREFIX = '/api/v1';
@@ -33,6 +33,8 @@ export interface ServerOptions {
   live?: boolean;
   /** Deliver webhooks (with these retry settings), or not at all. */
   webhooks?: DispatcherOptions | false;
+  /** The built web UI to serve at `/` (default: dist/web, or $SEGMATA_WEB_DIR). */
+  webDir?: string;
 }
 
 /** Everything a route needs. */
@@ -137,7 +139,7 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await registerWebUi(app);
+  await registerWebUi(app, options.webDir ?? webUiDir());
 
   await app.register(
     async (api) => {

@@ -27,7 +27,7 @@ export function webUiDir(): string | undefined {
  * The web UI at `/`: static files (the UI talks to /api/v1 like any client, with a key). Without
  * a build (running from the sources), `/` leads to the API docs instead.
  */
-export async function registerWebUi(app: FastifyInstance, dir = webUiDir()): Promise<void> {
+export async function registerWebUi(app: FastifyInstance, dir: string | undefined): Promise<void> {
   if (!dir) {
     app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs'));
     return;

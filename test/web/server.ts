@@ -24,9 +24,7 @@ export async function startUiServer(webDir: string): Promise<UiServer> {
   await loadDemo(engine, E2E_DEMO);
   const adminKey = (await createKey(engine.store, 'admin', 'e2e admin', engine.clock())).key;
   const viewerKey = (await createKey(engine.store, 'viewer', 'e2e viewer', engine.clock())).key;
-  process.env.SEGMATA_WEB_DIR = webDir;
-  const { app } = await buildServer(engine, { logger: false });
-  delete process.env.SEGMATA_WEB_DIR;
+  const { app } = await buildServer(engine, { logger: false, webDir });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     base,
