@@ -321,3 +321,53 @@ describe('static segments', () => {
     });
   });
 });
+
+describe('audit log', () => {
+  const entries = async (): Promise<unknown[][]> =>
+    (await engine.store.all<{ actor: string; action: string; segment_id: string; version_before: number | null; version_after: number | null }>(
+      'SELECT actor, action, segment_id, version_before, version_after FROM audit_log ORDER BY seq',
+    )).map((r) => [r.actor, r.action, r.segment_id, r.version_before, r.version_after]);
+
+  it('records every segment change, by whom, with the versions before and after', async () => {
+    const by = { actor: 'key-1 (ops)' };
+    await engine.segments.create(dynamic('az', stateIs('AZ')), by);
+    await engine.segments.update('az', dynamic('az', stateIs('CA')), by);
+    await engine.segments.goLive('az', by);
+    await engine.segments.refresh('az', by);
+    await engine.segments.stop('az', by);
+    await engine.segments.delete('az');
+    await engine.segments.create({ id: 'picked', name: 'Picked', type: 'static', members: ['c1'] });
+    await engine.segments.changeMembers('picked', ['c2'], 'add');
+    await engine.segments.changeMembers('picked', ['c2'], 'remove');
+    await engine.segments.changeMembers('picked', ['c2'], 'remove'); // not a member: no change, no entry
+    expect(await entries()).toEqual([
+      ['key-1 (ops)', 'create', 'az', null, 1],
+      ['key-1 (ops)', 'update', 'az', 1, 2],
+      ['key-1 (ops)', 'go_live', 'az', 2, 2],
+      ['key-1 (ops)', 'refresh', 'az', 2, 2],
+      ['key-1 (ops)', 'stop', 'az', 2, 2],
+      ['local', 'delete', 'az', 2, null],
+      ['local', 'create', 'picked', null, 1],
+      ['local', 'add_members', 'picked', 1, 1],
+      ['local', 'remove_members', 'picked', 1, 1],
+    ]);
+  });
+
+  it('a refused change records nothing', async () => {
+    await engine.segments.create(dynamic('az', stateIs('AZ')));
+    await expect(engine.segments.update('az', dynamic('az', stateIs('CA')), { expectedVersion: 7 })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(engine.segments.stop('az')).rejects.toMatchObject({ code: 'lifecycle' });
+    expect(await entries()).toEqual([['local', 'create', 'az', null, 1]]);
+  });
+
+  it('a change whose entry cannot be written is not made: the two commit together', async () => {
+    await engine.segments.create(dynamic('az', stateIs('AZ')));
+    await engine.store.run('DROP TABLE audit_log');
+    await expect(engine.segments.goLive('az')).rejects.toThrow();
+    await expect(engine.segments.update('az', dynamic('az', stateIs('CA')))).rejects.toThrow();
+    await expect(engine.segments.create(dynamic('ca', stateIs('CA')))).rejects.toThrow();
+    const rows = await engine.store.all<{ id: string; version: number; status: string }>('SELECT id, version, status FROM segments ORDER BY id');
+    expect(rows.map((r) => [r.id, r.version, r.status])).toEqual([['az', 1, 'error']]);
+    expect(await storedMembers(engine, 'az')).toEqual([]);
+  });
+});

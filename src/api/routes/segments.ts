@@ -1,11 +1,10 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { recordAudit, type AuditAction } from '../../engine/access/audit.js';
+import type { ChangeOptions } from '../../engine/access/audit.js';
 import { describeExplanation } from '../../engine/contact/describe-explanation.js';
 import { describeBlocks } from '../../definition/describe.js';
 import { eachMember, memberHistory, memberPage, overlaps, type HistoryBucket } from '../../engine/segments/insights.js';
 import { csvLines } from '../../engine/segments/csv-lines.js';
-import type { Engine } from '../../engine/engine.js';
 import type { ChangeRow } from '../../engine/segments/members.js';
 import type { SegmentRecord } from '../../engine/segments/types.js';
 import { csvField, jsonRow } from '../../engine/records/values.js';
@@ -41,9 +40,9 @@ export function sendSegment(reply: FastifyReply, s: SegmentRecord, code = 200): 
   return reply.code(code).header('etag', `"${s.version}"`).send(segmentJson(s));
 }
 
-/** Record a segment change in the audit log, by the request's key. */
-export function auditSegment(engine: Engine, request: FastifyRequest, action: AuditAction, segmentId: string, before: number | null, after: number | null): Promise<void> {
-  return recordAudit(engine.store, { at: engine.clock(), actor: actorOf(request), action, segmentId, versionBefore: before, versionAfter: after });
+/** Who a segment change is by, for its audit entry: the request's key. */
+export function changeBy(request: FastifyRequest): ChangeOptions {
+  return { actor: actorOf(request) };
 }
 
 /** The version an `If-Match` names: `"3"`, `W/"3"` or `3`. */
@@ -87,8 +86,6 @@ const definitionBody = { $ref: 'segment-definition#' } as const;
 
 export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: ApiContext): void {
   const segments = engine.segments;
-  const audit = (request: FastifyRequest, action: AuditAction, segmentId: string, before: number | null, after: number | null): Promise<void> =>
-    auditSegment(engine, request, action, segmentId, before, after);
 
   api.get('/segments', {
     schema: op('viewer', 'segments', 'List segments: search by name or id, filter by status and type (paged, by name)', {
@@ -122,8 +119,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
   api.post('/segments', {
     schema: op('editor', 'segments', 'Create a segment (a draft) from its definition', { body: definitionBody, response: { 201: { $ref: 'segment#' } } }),
     handler: async (request, reply) => {
-      const s = await segments.create(request.body);
-      await audit(request, 'create', s.id, null, s.version);
+      const s = await segments.create(request.body, changeBy(request));
       return sendSegment(reply, s, 201);
     },
   });
@@ -153,11 +149,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
       },
     }),
     handler: async (request) => {
-      const results = await segments.refresh();
-      for (const r of results) {
-        const s = await segments.get(r.segmentId);
-        await audit(request, 'refresh', r.segmentId, s.version, s.version);
-      }
+      const results = await segments.refresh(undefined, changeBy(request));
       await settle();
       return { items: results };
     },
@@ -215,8 +207,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
     handler: async (request, reply) => {
       const { id } = request.params as { id: string };
       const expected = expectedVersion(request);
-      const s = await segments.update(id, request.body, { expectedVersion: expected });
-      await audit(request, 'update', id, expected, s.version);
+      const s = await segments.update(id, request.body, { expectedVersion: expected, ...changeBy(request) });
       await settle();
       return sendSegment(reply, s);
     },
@@ -226,9 +217,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
     schema: op('editor', 'segments', 'Delete a segment (not while a segment references it)', { params: idParams('id'), response: { 204: { type: 'null' } } }),
     handler: async (request, reply) => {
       const { id } = request.params as { id: string };
-      const before = await segments.get(id);
-      await segments.delete(id);
-      await audit(request, 'delete', id, before.version, null);
+      await segments.delete(id, changeBy(request));
       return reply.code(204).send();
     },
   });
@@ -241,10 +230,8 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
       schema: op('editor', 'segments', summary, { params: idParams('id'), response: { 200: evaluationResult } }),
       handler: async (request) => {
         const { id } = request.params as { id: string };
-        const before = await segments.get(id);
-        const result = action === 'go_live' ? await segments.goLive(id) : (await segments.refresh(id))[0]!;
+        const result = action === 'go_live' ? await segments.goLive(id, changeBy(request)) : (await segments.refresh(id, changeBy(request)))[0]!;
         const after = await segments.get(id);
-        await audit(request, action, id, before.version, after.version);
         await settle();
         return { segment: segmentJson(after), members: result.members, entered: result.entered, exited: result.exited, ms: result.ms };
       },
@@ -255,8 +242,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
     schema: op('editor', 'segments', 'Stop a live segment: its membership is kept but no longer maintained', { params: idParams('id'), response: { 200: evaluationResult } }),
     handler: async (request) => {
       const { id } = request.params as { id: string };
-      const s = await segments.stop(id);
-      await audit(request, 'stop', id, s.version, s.version);
+      const s = await segments.stop(id, changeBy(request));
       return { segment: segmentJson(s) };
     },
   });
@@ -279,11 +265,8 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
     handler: async (request) => {
       const { id } = request.params as { id: string };
       const b = request.body as { add?: string[]; remove?: string[] };
-      const before = await segments.get(id);
-      const added = b.add?.length ? await segments.changeMembers(id, b.add, 'add') : 0;
-      const removed = b.remove?.length ? await segments.changeMembers(id, b.remove, 'remove') : 0;
-      if (added) await audit(request, 'add_members', id, before.version, before.version);
-      if (removed) await audit(request, 'remove_members', id, before.version, before.version);
+      const added = b.add?.length ? await segments.changeMembers(id, b.add, 'add', changeBy(request)) : 0;
+      const removed = b.remove?.length ? await segments.changeMembers(id, b.remove, 'remove', changeBy(request)) : 0;
       await settle();
       return { added, removed, segment: segmentJson(await segments.get(id)) };
     },

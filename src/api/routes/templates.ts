@@ -3,7 +3,7 @@ import { getTemplate, instantiateTemplate, listTemplates, type Template } from '
 import { SEGMENT_ID_PATTERN } from '../../definition/json-schema.js';
 import type { ApiContext } from '../server.js';
 import { idParams, op, pageOf } from '../schemas.js';
-import { auditSegment, sendSegment } from './segments.js';
+import { changeBy, sendSegment } from './segments.js';
 
 const templateSchema = {
   type: 'object',
@@ -71,8 +71,7 @@ export function registerTemplateRoutes(api: FastifyInstance, { engine }: ApiCont
       const b = request.body as { id?: string; name?: string; params?: Record<string, string>; save: boolean };
       const def = instantiateTemplate(name, b.params ?? {}, { ...(b.id ? { id: b.id } : {}), ...(b.name ? { name: b.name } : {}) });
       if (!b.save) return { definition: def };
-      const s = await engine.segments.create(def);
-      await auditSegment(engine, request, 'create', s.id, null, s.version);
+      const s = await engine.segments.create(def, changeBy(request));
       return sendSegment(reply, s, 201);
     },
   });

@@ -1,11 +1,11 @@
-import type { SqlRunner, Store } from '../../store/store.js';
+import type { SqlRunner } from '../../store/store.js';
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'go_live' | 'stop' | 'refresh' | 'add_members' | 'remove_members';
 
 export interface AuditEntry {
   seq: number;
   at: Date;
-  /** Who: an API key's id and name, or `cli`. */
+  /** Who: an API key's id and name, or LOCAL_ACTOR. */
   actor: string;
   action: AuditAction;
   segmentId: string;
@@ -13,8 +13,17 @@ export interface AuditEntry {
   versionAfter: number | null;
 }
 
-export async function recordAudit(store: Store, entry: Omit<AuditEntry, 'seq'>): Promise<void> {
-  await store.run('INSERT INTO audit_log (happened_at, actor, action, segment_id, version_before, version_after) VALUES (CAST($1 AS TIMESTAMPTZ), $2, $3, $4, $5, $6)', [
+/** The actor of a change made in the process itself: the CLI on a database file, the library. */
+export const LOCAL_ACTOR = 'local';
+
+/** Who made a segment change, for its audit entry. */
+export interface ChangeOptions {
+  actor?: string;
+}
+
+/** Write in the transaction of the change it records: the change and its entry commit together. */
+export async function recordAudit(tx: SqlRunner, entry: Omit<AuditEntry, 'seq'>): Promise<void> {
+  await tx.run('INSERT INTO audit_log (happened_at, actor, action, segment_id, version_before, version_after) VALUES (CAST($1 AS TIMESTAMPTZ), $2, $3, $4, $5, $6)', [
     entry.at.toISOString(), entry.actor, entry.action, entry.segmentId, entry.versionBefore, entry.versionAfter,
   ]);
 }

@@ -13,6 +13,7 @@ import { dependenciesOf, dependencyOrder } from '../live/dependencies.js';
 import { applyMembership, changeStaticMembers } from './membership.js';
 import { dropSegmentSchedule, scheduleSegment } from '../live/schedule.js';
 import { referrers, segmentRepository as repo } from './repository.js';
+import { LOCAL_ACTOR, recordAudit, type AuditAction, type ChangeOptions } from '../access/audit.js';
 import type { ChangeCause, Estimate, EvaluationResult, SegmentRecord } from './types.js';
 
 export interface SegmentContext {
@@ -116,6 +117,11 @@ export class SegmentService {
     }
   }
 
+  /** A change's audit entry, written in the change's own transaction. */
+  private audit(tx: SqlRunner, options: ChangeOptions, action: AuditAction, segmentId: string, before: number | null, after: number | null, now: Date): Promise<void> {
+    return recordAudit(tx, { at: now, actor: options.actor ?? LOCAL_ACTOR, action, segmentId, versionBefore: before, versionAfter: after });
+  }
+
   /** A status written outside a transaction; readers holding segments learn of it. */
   private async setStatus(id: string, status: SegmentRecord['status'], now: Date, error: string | null = null): Promise<void> {
     try {
@@ -136,7 +142,7 @@ export class SegmentService {
     return repo.get(this.ctx.store, id);
   }
 
-  async create(input: unknown): Promise<SegmentRecord> {
+  async create(input: unknown, options: ChangeOptions = {}): Promise<SegmentRecord> {
     const all = await this.list();
     const def = validateDefinition(input, this.ctx, all);
     if (all.some((s) => s.id === def.id)) {
@@ -151,6 +157,7 @@ export class SegmentService {
         await changeStaticMembers(tx, def.id, members, 'add', now);
         this.ctx.membershipWritten?.(def.id);
       }
+      await this.audit(tx, options, 'create', def.id, null, 1, now);
     });
     return this.get(def.id);
   }
@@ -159,7 +166,7 @@ export class SegmentService {
    * Replace a segment's definition. `expectedVersion` (optimistic concurrency): the version the
    * edit was made on; if the segment was saved since, nothing changes and a conflict says so.
    */
-  async update(id: string, input: unknown, options: { expectedVersion?: number } = {}): Promise<SegmentRecord> {
+  async update(id: string, input: unknown, options: ChangeOptions & { expectedVersion?: number } = {}): Promise<SegmentRecord> {
     const all = await this.list();
     const current = all.find((s) => s.id === id);
     if (!current) throw new SegmataError('not_found', `segment "${id}" does not exist`);
@@ -192,6 +199,7 @@ export class SegmentService {
         await this.evaluateInto(tx, updated, def, now, 'definition_edit');
         await this.cascade(tx, updated, id, now);
       }
+      await this.audit(tx, options, 'update', id, row.version, row.version + 1, now);
     });
     return this.get(id);
   }
@@ -227,7 +235,7 @@ export class SegmentService {
     }
   }
 
-  async goLive(id: string): Promise<EvaluationResult> {
+  async goLive(id: string, options: ChangeOptions = {}): Promise<EvaluationResult> {
     const all = await this.list();
     const s = all.find((x) => x.id === id);
     if (!s) throw new SegmataError('not_found', `segment "${id}" does not exist`);
@@ -235,7 +243,10 @@ export class SegmentService {
     const now = this.now();
     const started = performance.now();
     if (s.type === 'static') {
-      await this.setStatus(id, 'live', now);
+      await this.transaction(async (tx) => {
+        await repo.setStatus(tx, id, 'live', now);
+        await this.audit(tx, options, 'go_live', id, s.version, s.version, now);
+      });
       return { segmentId: id, members: s.memberCount, entered: 0, exited: 0, ms: performance.now() - started };
     }
     // Re-validate: the schema or referenced segments may have changed since it was saved.
@@ -246,6 +257,7 @@ export class SegmentService {
         const live = all.map((x) => (x.id === id ? { ...x, status: 'live' as const } : x));
         const d = await this.evaluateInto(tx, live, s.definition, now, 'go_live');
         await repo.setStatus(tx, id, 'live', now);
+        await this.audit(tx, options, 'go_live', id, s.version, s.version, now);
         return d;
       });
       return { segmentId: id, ...diff, ms: performance.now() - started };
@@ -256,7 +268,7 @@ export class SegmentService {
     }
   }
 
-  async stop(id: string): Promise<SegmentRecord> {
+  async stop(id: string, options: ChangeOptions = {}): Promise<SegmentRecord> {
     const all = await this.list();
     const s = all.find((x) => x.id === id);
     if (!s) throw new SegmataError('not_found', `segment "${id}" does not exist`);
@@ -266,22 +278,31 @@ export class SegmentService {
       throw new SegmataError('lifecycle', `segment "${id}" is used by live segment(s) ${users.map((u) => `"${u.id}"`).join(', ')}; remove the reference or stop them first`);
     }
     // The last membership is kept (not maintained) so going live again records the difference.
-    await this.setStatus(id, 'stopped', this.now());
+    const now = this.now();
+    await this.transaction(async (tx) => {
+      await repo.setStatus(tx, id, 'stopped', now);
+      await this.audit(tx, options, 'stop', id, s.version, s.version, now);
+    });
     return this.get(id);
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, options: ChangeOptions = {}): Promise<void> {
     const all = await this.list();
-    if (!all.some((x) => x.id === id)) throw new SegmataError('not_found', `segment "${id}" does not exist`);
+    const s = all.find((x) => x.id === id);
+    if (!s) throw new SegmataError('not_found', `segment "${id}" does not exist`);
     const users = referrers(all, id);
     if (users.length > 0) {
       throw new SegmataError('lifecycle', `segment "${id}" is referenced by ${users.map((u) => `"${u.id}" (${u.status})`).join(', ')}; remove the reference first`);
     }
-    await this.transaction((tx) => repo.delete(tx, id));
+    const now = this.now();
+    await this.transaction(async (tx) => {
+      await repo.delete(tx, id);
+      await this.audit(tx, options, 'delete', id, s.version, null, now);
+    });
   }
 
   /** Re-evaluate live segments now (all of them in dependency order, or one and its dependents). */
-  async refresh(id?: string): Promise<EvaluationResult[]> {
+  async refresh(id?: string, options: ChangeOptions = {}): Promise<EvaluationResult[]> {
     const all = await this.list();
     const now = this.now();
     const targets = id
@@ -295,6 +316,7 @@ export class SegmentService {
       const diff = await this.transaction(async (tx) => {
         const d = await this.evaluateInto(tx, all, s.definition, now, 'refresh');
         if (id) await this.cascade(tx, all, id, now);
+        await this.audit(tx, options, 'refresh', s.id, s.version, s.version, now);
         return d;
       });
       results.push({ segmentId: s.id, ...diff, ms: performance.now() - started });
@@ -358,7 +380,7 @@ export class SegmentService {
     return compileSegment(s.definition.query!, compileContext(this.ctx, await repo.list(reader), this.now()));
   }
 
-  async changeMembers(id: string, ids: string[], mode: 'add' | 'remove'): Promise<number> {
+  async changeMembers(id: string, ids: string[], mode: 'add' | 'remove', options: ChangeOptions = {}): Promise<number> {
     const all = await this.list();
     const s = all.find((x) => x.id === id);
     if (!s) throw new SegmataError('not_found', `segment "${id}" does not exist`);
@@ -370,6 +392,7 @@ export class SegmentService {
       const n = await changeStaticMembers(tx, id, unique, mode, now);
       this.ctx.membershipWritten?.(id);
       await this.cascade(tx, all, id, now);
+      if (n > 0) await this.audit(tx, options, mode === 'add' ? 'add_members' : 'remove_members', id, s.version, s.version, now);
       return n;
     });
   }
