@@ -11,7 +11,7 @@ const PAIR = '\u001e';
 interface Held {
   /** The segment's creation instant: a segment deleted and made again under the same id is another. */
   born: number;
-  /** Member contact ids, sorted (code-unit order). */
+  /** Member contact ids, sorted by `compareIds`. */
   ids: string[];
   /** The last change-log entry reflected in `ids`. */
   seq: number;
@@ -21,13 +21,36 @@ interface Held {
   refreshing?: Promise<void>;
 }
 
+/**
+ * Order ids as the database does (by UTF-8 bytes, which is code point order), not as JS's `<`
+ * does (by UTF-16 code units): the two disagree where a character beyond U+FFFF (a surrogate
+ * pair, D800–DFFF) meets one in U+E000–U+FFFF. Ids come sorted from DuckDB and cursors are
+ * compared in SQL, so the held arrays must follow the same order.
+ */
+export function compareIds(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      // Surrogates move above U+E000–U+FFFF; those move down into the gap they leave.
+      x += x >= 0xe000 ? -0x800 : 0x2000;
+      y += y >= 0xe000 ? -0x800 : 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
 /** First index in sorted `ids` whose id is greater than `after`. */
 function firstAfter(ids: readonly string[], after: string): number {
   let lo = 0;
   let hi = ids.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (ids[mid]! <= after) lo = mid + 1;
+    if (compareIds(ids[mid]!, after) <= 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -149,11 +172,11 @@ export class MemberIndex {
       const at = entry.lastIndexOf(PAIR);
       last.set(entry.slice(0, at), entry.slice(at + 1) === 'entered');
     }
-    const added = [...last].filter(([, on]) => on).map(([id]) => id).sort();
+    const added = [...last].filter(([, on]) => on).map(([id]) => id).sort(compareIds);
     const merged: string[] = [];
     let a = 0;
     for (const id of held.ids) {
-      while (a < added.length && added[a]! < id) merged.push(added[a++]!);
+      while (a < added.length && compareIds(added[a]!, id) < 0) merged.push(added[a++]!);
       if (a < added.length && added[a] === id) a++;
       if (last.get(id) !== false) merged.push(id);
     }
