@@ -1,8 +1,6 @@
 import { TABLES } from '../../schema/defaults.js';
 import type { SqlRunner } from '../../store/store.js';
 
-const SEP = '\u001f';
-
 /**
  * Every contact's row as JSON text, in memory, for pages of members: reading 100 contacts from
  * DuckDB costs ~5 ms of scanning at 1M contacts (their row group's columns), from here
@@ -72,9 +70,10 @@ export class ContactDirectory {
       const value = /^TIMESTAMP/.test(type) ? `strftime(${c}, '%Y-%m-%dT%H:%M:%S.%gZ')` : type === 'DATE' ? `strftime(${c}, '%Y-%m-%d')` : c;
       return `${d.ident(name)} := ${value}`;
     });
-    const where = ids ? `WHERE id IN (SELECT unnest(string_split($1, '${SEP}')))` : '';
+    // Ids travel as JSON: any character may be in an id, so no separator is safe.
+    const where = ids ? `WHERE id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))` : '';
     const out = new Map<string, string>();
-    await this.db.each(`SELECT id, CAST(to_json(struct_pack(${fields.join(', ')})) AS VARCHAR) AS j FROM ${table} ${where}`, ids ? [ids.join(SEP)] : [], (rows) => {
+    await this.db.each(`SELECT id, CAST(to_json(struct_pack(${fields.join(', ')})) AS VARCHAR) AS j FROM ${table} ${where}`, ids ? [JSON.stringify(ids)] : [], (rows) => {
       for (const r of rows) out.set(String(r.id), String(r.j));
     });
     return out;

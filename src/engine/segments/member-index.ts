@@ -5,8 +5,6 @@ import type { SegmentRecord } from './types.js';
 
 /** Segments whose sorted member ids are held (the most recently paged ones). */
 const HELD_SEGMENTS = 8;
-const SEP = '\u001f';
-const PAIR = '\u001e';
 
 interface Held {
   /** The segment's creation instant: a segment deleted and made again under the same id is another. */
@@ -130,14 +128,14 @@ export class MemberIndex {
       loading = this.db
         .all<{ w: number | null; ids: string | null; facts: string | null }>(
           `SELECT (SELECT max(memberships_seq) FROM live_state) AS w, ${FACTS} AS facts,
-                  string_agg(contact_id, '${SEP}' ORDER BY contact_id) AS ids FROM memberships WHERE segment_id = $1`,
+                  CAST(to_json(list(contact_id ORDER BY contact_id)) AS VARCHAR) AS ids FROM memberships WHERE segment_id = $1`,
           [segmentId],
         )
         .then(([row]) => {
           const facts = factsOf(row?.facts ?? null);
           if (!facts.exists) throw new SegmataError('not_found', `segment "${segmentId}" does not exist`);
           if (!facts.maintained) return 'not_maintained' as const;
-          const held: Held = { born: facts.born, ids: row?.ids ? row.ids.split(SEP) : [], seq: Number(row?.w ?? 0), epoch };
+          const held: Held = { born: facts.born, ids: row?.ids ? (JSON.parse(row.ids) as string[]) : [], seq: Number(row?.w ?? 0), epoch };
           this.held.set(segmentId, held);
           this.evict();
           return held;
@@ -151,9 +149,10 @@ export class MemberIndex {
   /** Apply the log's entries after `held.seq`; the log's end becomes the new position. */
   private async refresh(segmentId: string, held: Held): Promise<void> {
     const epoch = this.epoch();
+    // Ids travel as JSON: any character may be in an id, so no separator is safe.
     const [row] = await this.db.all<{ top: number | null; d: string | null; facts: string | null }>(
       `SELECT max(seq) AS top, ${FACTS} AS facts,
-              string_agg(CASE WHEN segment_id = $1 THEN contact_id || '${PAIR}' || change END, '${SEP}' ORDER BY seq) AS d
+              CAST(to_json(list([contact_id, change] ORDER BY seq) FILTER (WHERE segment_id = $1)) AS VARCHAR) AS d
        FROM membership_changes WHERE seq > $2`,
       [segmentId, held.seq],
     );
@@ -168,10 +167,7 @@ export class MemberIndex {
     if (!row.d) return;
     // The last change of each contact decides.
     const last = new Map<string, boolean>();
-    for (const entry of row.d.split(SEP)) {
-      const at = entry.lastIndexOf(PAIR);
-      last.set(entry.slice(0, at), entry.slice(at + 1) === 'entered');
-    }
+    for (const [id, change] of JSON.parse(row.d) as [string, string][]) last.set(id, change === 'entered');
     const added = [...last].filter(([, on]) => on).map(([id]) => id).sort(compareIds);
     const merged: string[] = [];
     let a = 0;
