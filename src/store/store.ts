@@ -108,6 +108,8 @@ export interface Store extends SqlRunner {
    * `_line` is its 1-based position in `rows`).
    */
   stageRecords(rows: readonly unknown[], options: RecordStageOptions): Promise<StagedFile>;
+  /** Bytes in the write-ahead log not yet checkpointed into the database (0 for one in memory). */
+  walBytes(): number;
   /** Progress of the running statement, 0..100, if the engine reports one. */
   progress(): number | undefined;
   close(): Promise<void>;

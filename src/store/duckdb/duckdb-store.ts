@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { DuckDBConnection, DuckDBInstance, DuckDBTimestampValue } from '@duckdb/node-api';
 import { duckdbDialect } from '../../compiler/dialects/duckdb/dialect.js';
 import { SegmataError } from '../../errors.js';
@@ -206,6 +207,8 @@ export class DuckDBStore extends ConnectionRunner implements Store {
   private constructor(
     private readonly instance: DuckDBInstance,
     conn: DuckDBConnection,
+    /** The WAL file's path; undefined for a database in memory. */
+    private readonly walPath: string | undefined,
   ) {
     super(conn);
     this.readers = new ReadPool(instance);
@@ -213,6 +216,16 @@ export class DuckDBStore extends ConnectionRunner implements Store {
 
   reader(): SqlRunner {
     return this.readers;
+  }
+
+  walBytes(): number {
+    if (!this.walPath) return 0;
+    try {
+      return statSync(this.walPath).size;
+    } catch {
+      // No WAL file: nothing was written since the last checkpoint.
+      return 0;
+    }
   }
 
   /** Open (creating if absent) a database file, or `:memory:`, and apply pending migrations. */
@@ -233,7 +246,7 @@ export class DuckDBStore extends ConnectionRunner implements Store {
       throw new SegmataError('store', `cannot open database ${path}: ${msg.split('\n')[0]}`);
     }
     const conn = await instance.connect();
-    const store = new DuckDBStore(instance, conn);
+    const store = new DuckDBStore(instance, conn, path === ':memory:' ? undefined : `${path}.wal`);
     await store.run(UTC);
     // Query progress (read by `progress()` for import bars) is only tracked with the bar on;
     // DuckDB's own printing of it stays off.
