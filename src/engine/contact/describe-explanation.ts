@@ -1,6 +1,6 @@
 import type { Block } from '../../definition/ast.js';
 import { RELATION_WORDS, describeBlock, describeComparison, describeValue } from '../../definition/describe.js';
-import type { BlockTrace, ConditionTrace } from './evaluate.js';
+import type { BlockTrace, ConditionTrace } from './trace.js';
 import type { Explanation } from './explain.js';
 
 const mark = (ok: boolean): string => (ok ? '✓' : '✗');
@@ -8,8 +8,7 @@ const mark = (ok: boolean): string => (ok ? '✓' : '✗');
 function conditionLines(t: ConditionTrace, indent: string): string[] {
   if (t.kind === 'comparison') {
     const actual = t.actual === null || t.actual === undefined ? 'empty' : describeValue(t.actual);
-    const text = describeComparison({ attr: t.attr, op: t.op as never, ...(t.value !== undefined ? { value: t.value as never } : {}) });
-    return [`${indent}${mark(t.result)} ${text} — actual: ${actual}`];
+    return [`${indent}${mark(t.result)} ${describeComparison(t)} — actual: ${actual}`];
   }
   const head = t.kind === 'all' ? 'all of' : t.kind === 'any' ? 'any of' : 'not';
   return [`${indent}${mark(t.result)} ${head}:`, ...t.children.flatMap((c) => conditionLines(c, `${indent}    `))];

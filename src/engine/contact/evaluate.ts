@@ -3,6 +3,7 @@ import { DEFAULT_COUNT, countHolds, isComparison } from '../../definition/ast.js
 import { TIME_UNIT_MS, parseInstant } from '../../definition/operators.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { AttributeType, RecordKind } from '../../schema/types.js';
+import type { AttrValue, BlockTrace, ComparisonTrace, ConditionTrace } from './trace.js';
 
 /**
  * The per-contact evaluator: the same AST as the SQL compiler, evaluated in memory for one
@@ -10,7 +11,6 @@ import type { AttributeType, RecordKind } from '../../schema/types.js';
  * feeds it micro-batches. It must agree with the SQL compiler — a property test checks that.
  */
 
-export type AttrValue = string | number | boolean | Date | null | undefined;
 export type RecordRow = Record<string, AttrValue>;
 
 export interface InteractionRow extends RecordRow {
@@ -53,34 +53,6 @@ export interface EvaluationEnv {
   segmentMember(id: string): boolean;
 }
 
-export interface ComparisonTrace {
-  kind: 'comparison';
-  attr: string;
-  op: string;
-  value?: unknown;
-  actual: AttrValue;
-  result: boolean;
-}
-export interface LogicTrace {
-  kind: 'all' | 'any' | 'not';
-  result: boolean;
-  children: ConditionTrace[];
-}
-export type ConditionTrace = ComparisonTrace | LogicTrace;
-
-export interface BlockTrace {
-  index: number;
-  kind: Block['kind'];
-  relation?: Relation;
-  /** Does the contact satisfy this block on its own? */
-  matched: boolean;
-  /** The result so far, after applying this block with its relation. */
-  running: boolean;
-  condition?: ConditionTrace;
-  /** Behavioral: how many interactions matched type, filter and window. */
-  count?: number;
-  children?: BlockTrace[];
-}
 
 export interface ContactVerdict {
   member: boolean;

@@ -4,7 +4,8 @@ import type { SchemaRegistry } from '../../schema/registry.js';
 import type { Store } from '../../store/store.js';
 import { isMaintained } from '../segments/service.js';
 import type { SegmentRecord } from '../segments/types.js';
-import { ContactEvaluator, type BlockTrace, type ContactData } from './evaluate.js';
+import { ContactEvaluator, type ContactData } from './evaluate.js';
+import type { BlockTrace } from './trace.js';
 import { loadContactData } from './load.js';
 
 export interface Explanation {

@@ -5,7 +5,8 @@ import { isTimeDependentComparison, isTimeDependentCondition, monthChangeAt } fr
 import { SegmataError } from '../../errors.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { RecordKind } from '../../schema/types.js';
-import { ContactEvaluator, contactExists, interactionsOf, valueAt, type AttrValue, type ContactData, type RecordRow } from './evaluate.js';
+import { ContactEvaluator, contactExists, interactionsOf, valueAt, type ContactData, type RecordRow } from './evaluate.js';
+import type { AttrValue } from './trace.js';
 
 /**
  * The next instant after `now` at which a contact's verdict for a query can change with no

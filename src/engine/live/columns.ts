@@ -1,4 +1,4 @@
-import type { AttrValue } from '../contact/evaluate.js';
+import type { AttrValue } from '../contact/trace.js';
 
 /**
  * Columnar building blocks of the resident live state. A million contacts held as one object

@@ -4,35 +4,16 @@
  * result so far once it is combined with the blocks before it.
  */
 import { Link } from 'react-router';
-import type { Block, Comparison, Relation } from '../../../src/definition/ast.js';
+import type { Block } from '../../../src/definition/ast.js';
 import { describeBlock, describeComparison, describeValue, RELATION_WORDS } from '../../../src/definition/describe.js';
+import type * as Trace from '../../../src/engine/contact/trace.js';
 import { segmentPage } from './queries';
 
-interface ComparisonTrace extends Comparison {
-  kind: 'comparison';
-  actual: unknown;
-  result: boolean;
-}
-interface LogicTrace {
-  kind: 'all' | 'any' | 'not';
-  result: boolean;
-  children: ConditionTrace[];
-}
-type ConditionTrace = ComparisonTrace | LogicTrace;
+/** One block of the API's explain answer (its `blocks[]`); in JSON, an actual instant is its ISO text. */
+export type BlockTrace = Trace.BlockTrace<unknown>;
+type ConditionTrace = Trace.ConditionTrace<unknown>;
 
-/** One block of the API's explain answer (its `blocks[]`). */
-export interface BlockTrace {
-  index: number;
-  kind: Block['kind'];
-  relation?: Relation;
-  matched: boolean;
-  running: boolean;
-  condition?: ConditionTrace;
-  count?: number;
-  children?: BlockTrace[];
-}
-
-const LOGIC_WORDS: Record<LogicTrace['kind'], string> = { all: 'all of these hold', any: 'at least one of these holds', not: 'this does not hold' };
+const LOGIC_WORDS: Record<Trace.LogicTrace['kind'], string> = { all: 'all of these hold', any: 'at least one of these holds', not: 'this does not hold' };
 
 function Mark({ ok }: { ok: boolean }) {
   return (
