@@ -1,9 +1,9 @@
-import type { Block, Comparison, Condition, Count, Duration, Relation, Window } from './ast.js';
+import type { Block, Comparison, Condition, Count, Duration, Operator, Relation, Window } from './ast.js';
 import { DEFAULT_COUNT, isComparison } from './ast.js';
 
 /** Plain-words rendering of a definition, for explain, listings and the designer summary. */
 
-const OP_WORDS: Record<string, string> = {
+export const OP_WORDS: Record<Operator, string> = {
   eq: 'is',
   ne: 'is not',
   lt: 'is less than',
@@ -28,7 +28,7 @@ const OP_WORDS: Record<string, string> = {
 
 export const RELATION_WORDS: Record<Relation, string> = { or: 'or', and_also: 'and also', but_not: 'but not' };
 
-const COUNT_WORDS: Record<Count['op'], string> = { gte: 'at least', gt: 'more than', eq: 'exactly', lte: 'at most', lt: 'fewer than' };
+export const COUNT_WORDS: Record<Count['op'], string> = { gte: 'at least', gt: 'more than', eq: 'exactly', lte: 'at most', lt: 'fewer than' };
 
 export function describeDuration(d: Duration): string {
   const unit = d.amount === 1 ? d.unit.replace(/s$/, '') : d.unit;
@@ -45,7 +45,7 @@ export function describeValue(v: unknown): string {
 
 export function describeComparison(c: Comparison): string {
   const attr = c.attr.replaceAll('.', ' › ').replaceAll('_', ' ');
-  const words = OP_WORDS[c.op] ?? c.op;
+  const words = OP_WORDS[c.op];
   if (c.value === undefined) return `${attr} ${words}`;
   if (c.op === 'between' && Array.isArray(c.value)) return `${attr} ${words} ${describeValue(c.value[0])} and ${describeValue(c.value[1])}`;
   if (c.op === 'in_month' && c.value === 'current') return `${attr} is in the current month`;

@@ -4,13 +4,14 @@
  */
 import { createContext, useContext, useId } from 'react';
 import type { Relation, Window } from '../../../src/definition/ast.js';
+import { RELATION_WORDS } from '../../../src/definition/describe.js';
 import type { Segment } from '../api/types';
 import { formatCount } from '../ui/format';
 import { AddBlockMenu, BLOCK_KINDS } from './AddBlockMenu';
 import { ConditionEditor } from './ConditionEditor';
 import { blockMessages, FieldErrors, useIssues } from './issues';
 import { newGroup, newRule, defaultValue, type BehavioralBlockState, type BlockKind, type BlockState, type ConditionGroup } from './model';
-import { COUNT_OPERATORS, RELATION_HINTS, RELATION_LABELS, humanize, type AttributeGroup } from './vocabulary';
+import { COUNT_OPERATORS, RELATION_HINTS, humanize, type AttributeGroup } from './vocabulary';
 import { DurationInput } from './DurationInput';
 
 export interface BlockListContext {
@@ -69,9 +70,9 @@ function RelationSelect({ block }: { block: BlockState }) {
         aria-describedby={`${id}-hint`}
         onChange={(e) => ctx.update(block.key, (b) => ({ ...b, relation: e.target.value as Relation }))}
       >
-        {(Object.keys(RELATION_LABELS) as Relation[]).map((r) => (
+        {(Object.keys(RELATION_WORDS) as Relation[]).map((r) => (
           <option key={r} value={r}>
-            {RELATION_LABELS[r]}
+            {RELATION_WORDS[r]}
           </option>
         ))}
       </select>

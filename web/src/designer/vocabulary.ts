@@ -5,6 +5,7 @@
  */
 import type { Attribute, AttributeType, Schema } from '../api/types';
 import type { CountOperator, Operator, Relation, TimeUnit } from '../../../src/definition/ast.js';
+import { COUNT_WORDS, OP_WORDS } from '../../../src/definition/describe.js';
 import { OPERATORS_BY_TYPE } from '../../../src/definition/operators.js';
 
 export interface AttributeOption {
@@ -59,28 +60,8 @@ const TEMPORAL_LABELS: Partial<Record<Operator, string>> = {
   gte: 'is on or after',
 };
 
-const LABELS: Record<Operator, string> = {
-  eq: 'equals',
-  ne: 'does not equal',
-  lt: 'is less than',
-  lte: 'is at most',
-  gt: 'is greater than',
-  gte: 'is at least',
-  between: 'is between',
-  in: 'is one of',
-  not_in: 'is none of',
-  contains: 'contains',
-  not_contains: 'does not contain',
-  starts_with: 'starts with',
-  ends_with: 'ends with',
-  is_empty: 'is empty',
-  is_not_empty: 'has a value',
-  before: 'is before',
-  after: 'is after',
-  in_last: 'is in the last',
-  not_in_last: 'is not in the last',
-  in_month: 'is in month',
-};
+/** The definition's own words (describe.ts), except where a menu entry reads better than a sentence's. */
+const LABELS: Record<Operator, string> = { ...OP_WORDS, eq: 'equals', ne: 'does not equal', is_not_empty: 'has a value' };
 
 export function operatorLabel(op: Operator, type: AttributeType): string {
   if (type === 'date' || type === 'datetime') return TEMPORAL_LABELS[op] ?? LABELS[op];
@@ -93,7 +74,6 @@ export function operatorsFor(type: AttributeType): { name: Operator; value: Oper
   return OPERATORS_BY_TYPE[type].map((op) => ({ name: op, value: op, label: operatorLabel(op, type) }));
 }
 
-export const RELATION_LABELS: Record<Relation, string> = { or: 'or', and_also: 'and also', but_not: 'but not' };
 export const RELATION_HINTS: Record<Relation, string> = {
   or: 'adds these contacts (union)',
   and_also: 'keeps only contacts also in this block (intersection)',
@@ -102,12 +82,6 @@ export const RELATION_HINTS: Record<Relation, string> = {
 
 export const TIME_UNITS: readonly TimeUnit[] = ['minutes', 'hours', 'days', 'weeks'];
 
-export const COUNT_OPERATORS: { value: CountOperator; label: string }[] = [
-  { value: 'gte', label: 'at least' },
-  { value: 'gt', label: 'more than' },
-  { value: 'eq', label: 'exactly' },
-  { value: 'lte', label: 'at most' },
-  { value: 'lt', label: 'fewer than' },
-];
+export const COUNT_OPERATORS = (Object.entries(COUNT_WORDS) as [CountOperator, string][]).map(([value, label]) => ({ value, label }));
 
 export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
