@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Role } from '../engine/access/keys.js';
 import type { ImportReport } from '../engine/import/types.js';
 import type { ChangeRow } from '../engine/segments/members.js';
-import type { EvaluationResult, SegmentRecord } from '../engine/segments/types.js';
+import type { EvaluationResult, SegmentJson, SegmentRecord } from '../engine/segments/types.js';
 import { SegmataError, type ErrorCode, type Issue } from '../errors.js';
 import type { AttributeType, RecordKind, SchemaSnapshot } from '../schema/types.js';
 import type { Row } from '../store/store.js';
@@ -27,21 +27,6 @@ function asError(status: number, body: unknown, what: string, definition = false
     ? (kind as ErrorCode)
     : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 409 ? 'conflict' : status < 500 ? 'invalid_argument' : 'store';
   return new SegmataError(code, p.detail ?? `${what}: the server answered ${status}`, p.errors ?? []);
-}
-
-interface SegmentJson {
-  id: string;
-  name: string;
-  description: string | null;
-  type: SegmentRecord['type'];
-  status: SegmentRecord['status'];
-  version: number;
-  error: string | null;
-  memberCount: number;
-  createdAt: string;
-  updatedAt: string;
-  evaluatedAt: string | null;
-  definition: SegmentRecord['definition'];
 }
 
 const segment = (j: SegmentJson): SegmentRecord => ({

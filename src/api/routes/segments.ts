@@ -6,7 +6,7 @@ import { describeBlocks } from '../../definition/describe.js';
 import { eachMember, memberHistory, memberPage, overlaps, type HistoryBucket } from '../../engine/segments/insights.js';
 import { csvLines } from '../../engine/segments/csv-lines.js';
 import type { ChangeRow } from '../../engine/segments/members.js';
-import type { SegmentRecord } from '../../engine/segments/types.js';
+import type { SegmentJson, SegmentRecord } from '../../engine/segments/types.js';
 import { csvField, jsonRow } from '../../engine/records/values.js';
 import { actorOf } from '../auth.js';
 import { badCursor, decodeCursor, encodeCursor } from '../cursor.js';
@@ -18,7 +18,7 @@ const STATUSES = ['draft', 'live', 'stopped', 'error'] as const;
 const TYPES = ['dynamic', 'static', 'compound'] as const;
 
 /** A segment as the API shows it: instants in ISO 8601, and its definition in words. */
-export function segmentJson(s: SegmentRecord) {
+export function segmentJson(s: SegmentRecord): SegmentJson {
   return {
     id: s.id,
     name: s.name,

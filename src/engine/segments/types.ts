@@ -20,6 +20,13 @@ export interface SegmentRecord {
   definition: SegmentDefinition;
 }
 
+/** A segment as the HTTP API carries it: instants as ISO 8601 text. */
+export type SegmentJson = Omit<SegmentRecord, 'createdAt' | 'updatedAt' | 'evaluatedAt'> & {
+  createdAt: string;
+  updatedAt: string;
+  evaluatedAt: string | null;
+};
+
 export interface MembershipChange {
   seq: number;
   segmentId: string;

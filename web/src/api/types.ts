@@ -1,8 +1,8 @@
 /** The shapes the API answers with (see /api/v1/openapi.json), as the UI reads them. */
 import type { SegmentDefinition, SegmentType } from '../../../src/definition/ast.js';
+import type { SegmentJson, SegmentStatus } from '../../../src/engine/segments/types.js';
 
-export type { SegmentDefinition, SegmentType };
-export type SegmentStatus = 'draft' | 'live' | 'stopped' | 'error';
+export type { SegmentDefinition, SegmentStatus, SegmentType };
 
 export interface Page<T> {
   items: T[];
@@ -10,20 +10,8 @@ export interface Page<T> {
   total?: number;
 }
 
-export interface Segment {
-  id: string;
-  name: string;
-  description: string | null;
-  type: SegmentType;
-  status: SegmentStatus;
-  version: number;
-  error: string | null;
-  memberCount: number;
-  createdAt: string;
-  updatedAt: string;
-  evaluatedAt: string | null;
-  definition: SegmentDefinition;
-}
+/** A segment as the API answers it (the server's own `SegmentJson`). */
+export type Segment = SegmentJson;
 
 export interface EvaluationResult {
   segment: Segment;
