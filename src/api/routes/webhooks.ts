@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, type Webhook } from '../../engine/webhooks/store.js';
+import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks } from '../../engine/webhooks/store.js';
+import type { DeliveryJson, Webhook, WebhookJson } from '../../engine/webhooks/types.js';
 import type { ApiContext } from '../server.js';
 import { idParams, limitParam, op, pageOf } from '../schemas.js';
 
@@ -18,7 +19,7 @@ const webhookSchema = {
   },
 } as const;
 
-const webhookJson = (w: Webhook) => ({ ...w, createdAt: w.createdAt.toISOString(), nextAttemptAt: w.nextAttemptAt ? w.nextAttemptAt.toISOString() : null });
+const webhookJson = (w: Webhook): WebhookJson => ({ ...w, createdAt: w.createdAt.toISOString(), nextAttemptAt: w.nextAttemptAt ? w.nextAttemptAt.toISOString() : null });
 
 export function registerWebhookRoutes(api: FastifyInstance, { engine }: ApiContext): void {
   api.get('/webhooks', {
@@ -81,7 +82,7 @@ export function registerWebhookRoutes(api: FastifyInstance, { engine }: ApiConte
       const { id } = request.params as { id: string };
       await getWebhook(engine.store, id);
       const rows = await listDeliveries(engine.store, id, (request.query as { limit: number }).limit);
-      return { items: rows.map(({ seq: _s, webhookId: _w, attemptedAt, ...rest }) => ({ ...rest, attemptedAt: attemptedAt.toISOString() })) };
+      return { items: rows.map(({ seq: _s, webhookId: _w, attemptedAt, ...rest }): DeliveryJson => ({ ...rest, attemptedAt: attemptedAt.toISOString() })) };
     },
   });
 

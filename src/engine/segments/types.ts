@@ -1,4 +1,5 @@
 import type { SegmentDefinition, SegmentType } from '../../definition/ast.js';
+import type { JsonShape } from '../json-shape.js';
 
 export type SegmentStatus = 'draft' | 'live' | 'stopped' | 'error';
 
@@ -20,12 +21,8 @@ export interface SegmentRecord {
   definition: SegmentDefinition;
 }
 
-/** A segment as the HTTP API carries it: instants as ISO 8601 text. */
-export type SegmentJson = Omit<SegmentRecord, 'createdAt' | 'updatedAt' | 'evaluatedAt'> & {
-  createdAt: string;
-  updatedAt: string;
-  evaluatedAt: string | null;
-};
+/** A segment as the HTTP API carries it. */
+export type SegmentJson = JsonShape<SegmentRecord>;
 
 export interface MembershipChange {
   seq: number;

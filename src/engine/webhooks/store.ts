@@ -1,33 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SegmataError } from '../../errors.js';
 import type { SqlRunner, Store } from '../../store/store.js';
-
-export interface Webhook {
-  id: string;
-  segmentId: string;
-  url: string;
-  createdAt: Date;
-  /** The last change (log seq) the receiver acknowledged. */
-  deliveredSeq: number;
-  /** Failed attempts at the pending delivery (0 when none is failing). */
-  attempts: number;
-  nextAttemptAt: Date | null;
-  lastError: string | null;
-}
-
-export interface Delivery {
-  seq: number;
-  webhookId: string;
-  attemptedAt: Date;
-  firstSeq: number;
-  lastSeq: number;
-  changes: number;
-  attempt: number;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
-  delivered: boolean;
-}
+import type { Delivery, Webhook } from './types.js';
 
 interface WebhookRow {
   id: string;

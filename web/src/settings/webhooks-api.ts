@@ -1,33 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
+import type { DeliveryJson, WebhookJson } from '../../../src/engine/webhooks/types.js';
 import type { Page, Segment } from '../api/types';
 
-/** A webhook and its delivery state (never its secret). */
-export interface Webhook {
-  id: string;
-  segmentId: string;
-  url: string;
-  createdAt: string;
-  /** The last change the receiver acknowledged. */
-  deliveredSeq: number;
-  /** Failed attempts at the pending delivery. */
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-}
-
+/** A webhook and its delivery state (never its secret), as the API answers it. */
+export type Webhook = WebhookJson;
 /** One delivery attempt: a batch of changes (firstSeq..lastSeq) and how the receiver answered. */
-export interface Delivery {
-  attemptedAt: string;
-  firstSeq: number;
-  lastSeq: number;
-  changes: number;
-  attempt: number;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
-  delivered: boolean;
-}
+export type Delivery = DeliveryJson;
 
 export const useWebhooks = () => useQuery({ queryKey: ['webhooks'], queryFn: () => api<Page<Webhook>>('/webhooks') });
 
