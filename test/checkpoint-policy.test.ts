@@ -1,7 +1,70 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/engine/clock.js';
 import { Engine } from '../src/engine/engine.js';
+import { checkpointToRun, VACUUM_EVERY_MS, type CheckpointState } from '../src/engine/live/checkpoints.js';
+import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js';
 import { tempDir, TEST_NOW } from './helpers/engine.js';
+
+describe('which checkpoint a long-running process runs at an idle moment', () => {
+  const streaming: CheckpointState = {
+    sinceCheckpoint: 1_000,
+    sinceVacuum: 60_000,
+    walBytes: 1024,
+    batchesSinceCheckpoint: 10,
+    batchesSinceVacuum: 500,
+    thinned: true,
+    compacted: false,
+  };
+
+  it('none while the WAL is small and the last one recent; a light one (no vacuum) past 8 MiB or 30 s', () => {
+    expect(checkpointToRun(streaming)).toBe('none');
+    expect(checkpointToRun({ ...streaming, walBytes: 8 * 1024 * 1024 })).toBe('light');
+    expect(checkpointToRun({ ...streaming, sinceCheckpoint: 30_000 })).toBe('light');
+  });
+
+  it('a vacuuming one once the stream pauses, every few minutes under a stream that never does, and after a compaction', () => {
+    expect(checkpointToRun({ ...streaming, batchesSinceCheckpoint: 0 })).toBe('vacuum');
+    expect(checkpointToRun({ ...streaming, sinceVacuum: VACUUM_EVERY_MS })).toBe('vacuum');
+    expect(checkpointToRun({ ...streaming, compacted: true })).toBe('vacuum');
+  });
+
+  it('a due vacuum waits for rows to have been deleted since the last checkpoint: only those row groups are vacuumed', () => {
+    expect(checkpointToRun({ ...streaming, thinned: false, batchesSinceCheckpoint: 0 })).toBe('none');
+    expect(checkpointToRun({ ...streaming, thinned: false, sinceVacuum: VACUUM_EVERY_MS, walBytes: 8 * 1024 * 1024 })).toBe('light');
+  });
+
+  it('none at all when nothing was written since the last vacuuming one', () => {
+    expect(checkpointToRun({ ...streaming, batchesSinceCheckpoint: 0, batchesSinceVacuum: 0, walBytes: 0, sinceVacuum: 10 * VACUUM_EVERY_MS })).toBe('none');
+  });
+});
+
+describe('a checkpoint with and without vacuum', () => {
+  it('leaves row groups thinned by deletes as they are, or merges those thinned since the last checkpoint', async () => {
+    const { dir, cleanup } = tempDir();
+    const store = await DuckDBStore.open(`${dir}/vacuum.duckdb`);
+    try {
+      const rowGroups = async (): Promise<number> =>
+        (await store.all<{ n: number }>("SELECT count(DISTINCT row_group_id) AS n FROM pragma_storage_info('thinned')"))[0]!.n;
+      // Three row groups of 122,880 rows, then 80% of the rows deleted from all of them.
+      await store.run('CREATE TABLE thinned AS SELECT i, md5(CAST(i AS VARCHAR)) AS v FROM range(368640) t(i)');
+      await store.checkpoint({ vacuum: true });
+      expect(await rowGroups()).toBe(3);
+      await store.run('DELETE FROM thinned WHERE i % 5 <> 0');
+      await store.checkpoint({ vacuum: false });
+      expect(await rowGroups()).toBe(3);
+      // Deletes already checkpointed are not looked at again: a vacuum needs fresh ones.
+      await store.checkpoint({ vacuum: true });
+      expect(await rowGroups()).toBe(3);
+      await store.run('DELETE FROM thinned WHERE i % 1000 = 5');
+      await store.checkpoint({ vacuum: true });
+      expect(await rowGroups()).toBe(1);
+      expect((await store.all<{ n: number }>('SELECT count(*) AS n FROM thinned'))[0]!.n).toBe(73728 - 369);
+    } finally {
+      await store.close();
+      cleanup();
+    }
+  });
+});
 
 /** A long-running process checkpoints at idle moments: every 30 s, or sooner once the WAL holds 8 MiB. */
 describe('checkpoints of a long-running process', () => {

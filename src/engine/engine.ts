@@ -211,6 +211,8 @@ export class Engine {
     // Everything deferred applied, and the background sync ended, before the store closes.
     await this.live.sync();
     await this.live.maintain();
+    // A long-running process's checkpoints leave deleted rows for later (./live/checkpoints.ts): reclaimed now.
+    if (this.capture) await this.store.checkpoint({ vacuum: true });
     await this.store.close();
   }
 }

@@ -110,6 +110,12 @@ export interface Store extends SqlRunner {
   stageRecords(rows: readonly unknown[], options: RecordStageOptions): Promise<StagedFile>;
   /** Bytes in the write-ahead log not yet checkpointed into the database (0 for one in memory). */
   walBytes(): number;
+  /**
+   * Write the WAL into the database. With `vacuum`, also merge row groups thinned by deletes
+   * (reclaiming their space); without, deleted rows stay until a vacuuming checkpoint, and the
+   * database's own automatic checkpoints skip vacuuming from then on too.
+   */
+  checkpoint(options: { vacuum: boolean }): Promise<void>;
   /** Progress of the running statement, 0..100, if the engine reports one. */
   progress(): number | undefined;
   close(): Promise<void>;

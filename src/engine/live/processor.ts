@@ -7,6 +7,7 @@ import { contactExists, type ContactData } from '../contact/evaluate.js';
 import { nextChangeAt } from '../contact/next-change.js';
 import { segmentRepository } from '../segments/repository.js';
 import type { SegmentRecord } from '../segments/types.js';
+import { checkpointToRun } from './checkpoints.js';
 import { evaluateContactAt, type PendingChange } from './contact-step.js';
 import { affectedBy, livePlan, reachedBy, type LivePlan } from './dependencies.js';
 import { appendChanges, applyMembershipLog } from './log.js';
@@ -31,16 +32,6 @@ const SYNC_EVERY_MS = 10_000;
 const SYNC_AFTER = 250_000;
 /** Deferred log entries past which batches wait for the memberships table to be brought up to date. */
 const DEFERRED_LIMIT = 1_000_000;
-/** At idle moments, a long-running process checkpoints at most this often (ms)… */
-const CHECKPOINT_EVERY_MS = 30_000;
-/**
- * … or sooner, once the WAL holds this much. A checkpoint stops every writer while it runs
- * (DuckDB 1.5), for as long as it takes to write what changed since the last one: every 30 s at
- * 5,000 interactions/s that was ~1.1 s, and membership fell that far behind. Sized by the WAL,
- * a fast stream checkpoints every few seconds, in pauses of ~0.1–0.5 s (up to ~0.8 s after a
- * memberships sync): bench:live's rate kept current within 1 s went from 5,000–7,500/s to 12,500/s.
- */
-const CHECKPOINT_WAL_BYTES = 8 * 1024 * 1024;
 /** Schedule rows appended past which superseded ones are dropped. */
 const COMPACT_AFTER = 2_000_000;
 
@@ -196,6 +187,7 @@ export class LiveProcessor {
     this.deferred = 0;
     await this.store.transaction((tx) => applyMembershipLog(tx));
     this.lastSync = performance.now();
+    this.thinned = true;
   }
 
   /**
@@ -218,8 +210,8 @@ export class LiveProcessor {
    * date in the background, on a second connection, while batches go on: applied every second
    * on the batches' own connection it took ~0.3 s of every second at 10,000 interactions/s
    * (the removals scan the whole table, whatever their number). Then the schedule's superseded
-   * rows, and a checkpoint at most every 30 s. `syncNow`: start the background sync whatever
-   * its cadence.
+   * rows, and a checkpoint when one is due (./checkpoints.ts). `syncNow`: start the background
+   * sync whatever its cadence.
    */
   async maintain(options: { syncNow?: boolean } = {}): Promise<void> {
     const now = performance.now();
@@ -230,19 +222,39 @@ export class LiveProcessor {
     if (this.appendedDues > COMPACT_AFTER) {
       this.appendedDues = 0;
       await this.store.transaction((tx) => compactSchedule(tx));
+      this.compacted = true;
     }
     // A long-running process (its WAL trigger raised, see Engine.open) checkpoints here; not
     // while the background sync runs, which the checkpoint would have to wait for.
-    const checkpointDue = now - this.lastCheckpoint > CHECKPOINT_EVERY_MS || this.store.walBytes() >= CHECKPOINT_WAL_BYTES;
-    if (this.source.defersMemberships && !this.background && this.batchesSinceCheckpoint > 0 && checkpointDue) {
-      await this.store.run('CHECKPOINT');
-      this.lastCheckpoint = performance.now();
-      this.batchesSinceCheckpoint = 0;
+    if (!this.source.defersMemberships || this.background) return;
+    const kind = checkpointToRun({
+      sinceCheckpoint: now - this.lastCheckpoint,
+      sinceVacuum: now - this.lastVacuum,
+      walBytes: this.store.walBytes(),
+      batchesSinceCheckpoint: this.batchesSinceCheckpoint,
+      batchesSinceVacuum: this.batchesSinceVacuum,
+      thinned: this.thinned || this.compacted,
+      compacted: this.compacted,
+    });
+    if (kind === 'none') return;
+    await this.store.checkpoint({ vacuum: kind === 'vacuum' });
+    this.lastCheckpoint = performance.now();
+    this.batchesSinceCheckpoint = 0;
+    this.thinned = false;
+    this.compacted = false;
+    if (kind === 'vacuum') {
+      this.lastVacuum = this.lastCheckpoint;
+      this.batchesSinceVacuum = 0;
     }
   }
 
   private lastCheckpoint = performance.now();
+  private lastVacuum = performance.now();
   private batchesSinceCheckpoint = 0;
+  private batchesSinceVacuum = 0;
+  /** A memberships sync, or a schedule compaction, deleted rows since the last checkpoint. */
+  private thinned = false;
+  private compacted = false;
   private lastSync = performance.now();
   /** The background sync in flight, if any; it never rejects. */
   private background: Promise<void> | undefined;
@@ -258,6 +270,7 @@ export class LiveProcessor {
       .then(
         () => {
           this.lastSync = performance.now();
+          this.thinned = true;
         },
         () => {
           // Rolled back: the entries wait for the next sync, which reports a lasting failure.
@@ -443,6 +456,7 @@ export class LiveProcessor {
   /** After the batch's transaction committed: the source, counters and subscribers learn of it. */
   private finishBatch(batch: Batch): ProcessResult {
     this.batchesSinceCheckpoint++;
+    this.batchesSinceVacuum++;
     if (this.source.defersMemberships) this.deferred += batch.changes.length;
     this.appendedDues += batch.earliestRows.length;
     this.source.committed(batch.states, batch.dueRows);

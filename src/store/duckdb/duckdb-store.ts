@@ -6,6 +6,9 @@ import { MIGRATIONS, migrate } from '../migrations.js';
 import type { AppendColumn, AppendValue, RecordStageOptions, Row, SqlRunner, SqlValue, StageOptions, StagedFile, Store } from '../store.js';
 import { stageFile, stageRecords } from './stage.js';
 
+/** DuckDB's default number of vacuum tasks a checkpoint may schedule. */
+const VACUUM_TASKS = 100;
+
 /** DuckDB's buffer pool size, which bounds most of the process's memory. */
 const MEMORY_LIMIT = '1GB';
 
@@ -226,6 +229,14 @@ export class DuckDBStore extends ConnectionRunner implements Store {
       // No WAL file: nothing was written since the last checkpoint.
       return 0;
     }
+  }
+
+  async checkpoint(options: { vacuum: boolean }): Promise<void> {
+    await this.lock.hold(async () => {
+      // A global setting, read by the checkpoint itself (manual or automatic).
+      await super.run(`SET GLOBAL max_vacuum_tasks = ${options.vacuum ? VACUUM_TASKS : 0}`);
+      await super.run('CHECKPOINT');
+    });
   }
 
   /** Open (creating if absent) a database file, or `:memory:`, and apply pending migrations. */
