@@ -150,14 +150,21 @@ log(`- ingest submitted → membership change recorded (includes the ingest itse
 log('');
 log('## Highest rate with membership current within 1 s');
 let best = 0;
-for (const rate of [2_000, 5_000, 7_500, 10_000, 12_500, 15_000, 20_000, 40_000]) {
+// BENCH_LADDER=15000,20000 runs only those steps (a probe of one rate).
+const LADDER = process.env.BENCH_LADDER?.split(',').map(Number) ?? [2_000, 5_000, 7_500, 10_000, 12_500, 15_000, 20_000, 40_000];
+for (const rate of LADDER) {
+  const cpuBefore = process.cpuUsage();
+  const eluBefore = performance.eventLoopUtilization();
   const r = await stream(rate, STEP_SECONDS, 100);
+  const cpu = process.cpuUsage(cpuBefore);
+  const elu = performance.eventLoopUtilization(eluBefore);
   const achieved = Math.round(r.ingested / STEP_SECONDS);
   // Staleness counts from arrival: the ingest, a pause and a backlog are all part of the wait.
   const p99 = percentile(r.staleness, 99);
   log(
     `- offered ${rate}/s: achieved ${achieved}/s, staleness (arrival → recorded, per interaction) p50 ${percentile(r.staleness, 50).toFixed(0)} ms, ` +
-      `p99 ${p99.toFixed(0)} ms, max ${percentile(r.staleness, 100).toFixed(0)} ms; per batch, submitted → recorded p99 ${percentile(r.submitted, 99).toFixed(0)} ms`,
+      `p99 ${p99.toFixed(0)} ms, max ${percentile(r.staleness, 100).toFixed(0)} ms; per batch, submitted → recorded p99 ${percentile(r.submitted, 99).toFixed(0)} ms; ` +
+      `CPU ${((cpu.user + cpu.system) / 1e6 / STEP_SECONDS).toFixed(2)} cores (${((cpu.user + cpu.system) / r.ingested).toFixed(0)} µs per interaction), main thread busy ${(elu.utilization * 100).toFixed(0)}%`,
   );
   if (p99 <= 1000 && achieved >= rate * 0.95) best = rate;
   else break;
