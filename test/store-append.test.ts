@@ -7,7 +7,7 @@ describe('Store.append (the bulk appender)', () => {
 
   it('stores instants as the same UTC moment whatever the session time zone, with text, bigints and nulls', async () => {
     store = await DuckDBStore.open(':memory:');
-    // Instants are appended as plain timestamps: a zone-aware conversion would shift them here.
+    // Instants are appended as UTC microseconds: a zone-aware conversion would shift them here.
     await store.run("SET TimeZone = 'America/New_York'");
     await store.run('CREATE TABLE appended (n BIGINT, label TEXT, happened TIMESTAMPTZ)');
     const at = Date.parse('2026-06-01T12:34:56.789Z');
@@ -23,6 +23,26 @@ describe('Store.append (the bulk appender)', () => {
       [1, 'first', at],
       [2, null, at + 1],
       [9_007_199_254_740_991, 'big', null],
+    ]);
+  });
+
+  it('appends more rows than one data chunk holds, each in its place', async () => {
+    store = await DuckDBStore.open(':memory:');
+    await store.run('CREATE TABLE appended (n BIGINT, label TEXT, happened TIMESTAMPTZ)');
+    const at = Date.parse('2026-06-01T00:00:00Z');
+    // 5,000 rows: two full chunks of 2,048 and a part one; every 7th has no label.
+    const rows = Array.from({ length: 5000 }, (_, i) => [i, i % 7 === 0 ? null : `row-${i}`, at + (i % 3) * 1000]);
+    await store.transaction((tx) => tx.append('appended', ['bigint', 'text', 'instant'], rows));
+    const [sum] = await store.all<{ n: number; total: number; unlabelled: number; late: number }>(
+      "SELECT count(*) AS n, sum(n) AS total, count(*) FILTER (WHERE label IS NULL) AS unlabelled, count(*) FILTER (WHERE happened = TIMESTAMPTZ '2026-06-01 00:00:02+00') AS late FROM appended",
+    );
+    expect([sum!.n, Number(sum!.total), sum!.unlabelled, sum!.late]).toEqual([5000, (4999 * 5000) / 2, 715, 1666]);
+    const edges = await store.all<{ n: number; label: string | null }>('SELECT n, label FROM appended WHERE n IN (2047, 2048, 4096, 4999) ORDER BY n');
+    expect(edges.map((r) => [Number(r.n), r.label])).toEqual([
+      [2047, 'row-2047'],
+      [2048, 'row-2048'],
+      [4096, 'row-4096'],
+      [4999, 'row-4999'],
     ]);
   });
 });
