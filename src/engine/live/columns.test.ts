@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DueColumns, InteractionColumns, RecordColumns, ValueColumn } from './columns.js';
+import { DueColumns, InteractionColumns, MemberMatrix, RecordColumns, ValueColumn } from './columns.js';
 
 describe('ValueColumn', () => {
   it('gives back numbers, instants, text, booleans and nulls as they were set', () => {
@@ -102,5 +102,46 @@ describe('DueColumns', () => {
     expect(d.earliest(2)).toBe(3);
     d.clear();
     expect(instants(d, 1)).toEqual(new Map());
+  });
+});
+
+describe('MemberMatrix', () => {
+  it('keeps every bit as set while contacts and segments are added, the rows growing and widening', () => {
+    const m = new MemberMatrix();
+    const expected = new Set<string>();
+    const columns: number[] = [];
+    // 40 segments (the rows widen several times) and contacts up to 5,000 (they grow several times).
+    for (let s = 0; s < 40; s++) {
+      columns.push(m.clear(`s${s}`));
+      for (let c = s; c < 5000; c += 7 + s) {
+        m.set(c, columns[s]!, true);
+        expected.add(`${c}:${s}`);
+      }
+    }
+    for (let c = 0; c < 5000; c += 11) {
+      m.set(c, columns[3]!, false);
+      expected.delete(`${c}:3`);
+    }
+    for (let c = 0; c < 5100; c++) for (let s = 0; s < 40; s++) expect(m.has(c, columns[s]!)).toBe(expected.has(`${c}:${s}`));
+    expect([...m.segments()]).toHaveLength(40);
+  });
+
+  it("clears a segment for a reload, and gives a dropped segment's column to the next one empty", () => {
+    const m = new MemberMatrix();
+    const a = m.clear('a');
+    const b = m.clear('b');
+    for (let c = 0; c < 100; c++) {
+      m.set(c, a, true);
+      m.set(c, b, c % 2 === 0);
+    }
+    expect(m.clear('a')).toBe(a);
+    expect(m.has(5, a)).toBe(false);
+    expect(m.has(4, b)).toBe(true);
+    m.drop('b');
+    expect(m.column('b')).toBeUndefined();
+    const c = m.clear('c');
+    expect(c).toBe(b);
+    expect(Array.from({ length: 100 }, (_, i) => m.has(i, c)).some(Boolean)).toBe(false);
+    expect([...m.segments()].sort()).toEqual(['a', 'c']);
   });
 });

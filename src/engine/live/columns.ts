@@ -319,3 +319,76 @@ export class DueColumns {
     return released;
   }
 }
+
+/**
+ * Every maintained segment's members: one bit per (contact, segment), laid out contact by
+ * contact. A contact's bits for all segments lie together, so evaluating one contact's ~20
+ * segments reads one cache line where a bitset per segment read ~20 lines scattered over
+ * megabytes — the largest single cost of a live batch (~1 s of every 20 at 20,000
+ * interactions/s).
+ */
+export class MemberMatrix {
+  private readonly columns = new Map<string, number>();
+  private readonly freeColumns: number[] = [];
+  /** Bytes per contact. */
+  private stride = 0;
+  /** Contacts the rows have room for. */
+  private rows = 0;
+  private data = new Uint8Array(0);
+
+  /** The column of a segment, if it has one. */
+  column(segmentId: string): number | undefined {
+    return this.columns.get(segmentId);
+  }
+
+  segments(): IterableIterator<string> {
+    return this.columns.keys();
+  }
+
+  has(contact: number, column: number): boolean {
+    if (contact >= this.rows) return false;
+    return (this.data[contact * this.stride + (column >> 3)]! & (1 << (column & 7))) !== 0;
+  }
+
+  set(contact: number, column: number, on: boolean): void {
+    if (contact >= this.rows) {
+      if (!on) return;
+      this.layout(Math.max(contact + 1, this.rows * 2, 1024), this.stride);
+    }
+    const at = contact * this.stride + (column >> 3);
+    if (on) this.data[at]! |= 1 << (column & 7);
+    else this.data[at]! &= ~(1 << (column & 7));
+  }
+
+  /** A segment's column, emptied (a new one if it had none). */
+  clear(segmentId: string): number {
+    let column = this.columns.get(segmentId);
+    if (column === undefined) {
+      column = this.freeColumns.pop() ?? this.columns.size;
+      this.columns.set(segmentId, column);
+      if (column >> 3 >= this.stride) this.layout(this.rows, (column >> 3) + 1 + (this.stride >> 1));
+    }
+    const byte = column >> 3;
+    const keep = ~(1 << (column & 7));
+    for (let at = byte; at < this.data.length; at += this.stride) this.data[at]! &= keep;
+    return column;
+  }
+
+  /** Forget a segment; its column is emptied for the next one. */
+  drop(segmentId: string): void {
+    if (!this.columns.has(segmentId)) return;
+    const column = this.clear(segmentId);
+    this.columns.delete(segmentId);
+    this.freeColumns.push(column);
+  }
+
+  /** Copy into rows of `stride` bytes for `rows` contacts. */
+  private layout(rows: number, stride: number): void {
+    const data = new Uint8Array(rows * stride);
+    if (stride === this.stride) data.set(this.data.subarray(0, Math.min(this.data.length, data.length)));
+    else for (let c = 0; c < Math.min(rows, this.rows); c++) data.set(this.data.subarray(c * this.stride, (c + 1) * this.stride), c * stride);
+    this.data = data;
+    this.rows = rows;
+    this.stride = stride;
+  }
+}

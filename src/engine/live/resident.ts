@@ -6,7 +6,7 @@ import type { ContactData, InteractionRow, RecordRow } from '../contact/evaluate
 import type { WriteCapture } from '../import/import-staged.js';
 import type { SegmentRecord } from '../segments/types.js';
 import type { LivePlan } from './dependencies.js';
-import { DueColumns, GrowableFloat64, GrowableInt32, InteractionColumns, RecordColumns } from './columns.js';
+import { DueColumns, GrowableFloat64, GrowableInt32, InteractionColumns, MemberMatrix, RecordColumns } from './columns.js';
 import { MinHeap } from './heap.js';
 import { dropWriteHeavyIndexes } from './indexes.js';
 import { covers, needsOf, type Needs } from './needs.js';
@@ -18,7 +18,7 @@ const CONTACT_RELATIONS = RELATIONS.filter((r) => r.from === 'contact');
 /**
  * The resident state of a long-running process (watch, server): exactly what the live
  * segments read — the attributes their conditions name, the interactions of their types within
- * their widest windows, every maintained segment's members as a bitset and the schedule — held
+ * their widest windows, every maintained segment's members (a bit matrix) and the schedule — held
  * in memory, so a batch reads nothing from the database. It is loaded set-based once (again
  * when the live segments come to read more), kept current by the engine's own writes (the
  * rows each write stored, as `RETURNING` gives them, before it commits) and by each committed
@@ -42,8 +42,8 @@ export class ResidentSource implements LiveSource, WriteCapture {
   /** Per relation: the related records' ids and columns. */
   private related = new Map<string, { index: Map<string, number>; records: RecordColumns }>();
   private interactions = new InteractionColumns([]);
-  /** Maintained segment → bitset over contact indexes. */
-  private members = new Map<string, Uint8Array>();
+  /** Every maintained segment's members, by contact index. */
+  private members = new MemberMatrix();
   private segmentKeys = new Map<string, string>();
   private dues = new DueColumns();
   /** Per contact index: the instant of its '*' row in the database (Infinity: none). */
@@ -132,8 +132,8 @@ export class ResidentSource implements LiveSource, WriteCapture {
     for (const st of states.values()) {
       const members = st.members as BitsetMembers;
       members.forEachChanged((segmentId, on) => {
-        const bits = this.members.get(segmentId);
-        if (bits) this.members.set(segmentId, set(bits, st.slot!, on));
+        const column = this.members.column(segmentId);
+        if (column !== undefined) this.members.set(st.slot!, column, on);
       });
     }
     // Only what changed: most of a contact's instants stay as they were.
@@ -248,7 +248,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
   /** Load everything `needs` names, set-based: one streamed query per table. */
   private async build(db: SqlRunner, needs: Needs): Promise<void> {
     this.needs = undefined;
-    this.members = new Map();
+    this.members = new MemberMatrix();
     this.segmentKeys.clear();
     this.dues = new DueColumns();
     this.star = new GrowableFloat64(Infinity);
@@ -333,18 +333,17 @@ export class ResidentSource implements LiveSource, WriteCapture {
   private async refreshSegments(plan: LivePlan, segments: readonly SegmentRecord[]): Promise<void> {
     const maintained = segments.filter((s) => s.type === 'static' || plan.deps.has(s.id));
     const keys = new Map(maintained.map((s) => [s.id, `${s.status}:${s.version}:${s.updatedAt?.getTime()}:${s.evaluatedAt?.getTime()}`]));
-    for (const id of [...this.members.keys()]) if (!keys.has(id)) this.members.delete(id);
+    for (const id of [...this.members.segments()]) if (!keys.has(id)) this.members.drop(id);
     for (const id of [...this.segmentKeys.keys()]) if (!keys.has(id)) this.segmentKeys.delete(id);
     const changed = [...keys].filter(([id, key]) => this.segmentKeys.get(id) !== key).map(([id]) => id);
     if (changed.length === 0) return;
     await this.syncMemberships();
     const everything = this.segmentKeys.size === 0;
     for (const id of changed) {
-      let bits: Uint8Array = new Uint8Array((this.ids.length >> 3) + 1);
+      const column = this.members.clear(id);
       await this.store.each('SELECT contact_id FROM memberships WHERE segment_id = $1', [id], (rows) => {
-        for (const r of rows) bits = set(bits, this.indexOf(String(r.contact_id)), true);
+        for (const r of rows) this.members.set(this.indexOf(String(r.contact_id)), column, true);
       });
-      this.members.set(id, bits);
       if (!everything) await this.reloadDues(id);
       this.segmentKeys.set(id, keys.get(id)!);
     }
@@ -521,21 +520,21 @@ class HeldDues implements DueMap {
 }
 
 /**
- * One contact's memberships read from the bitsets, with the batch's changes on top (the
- * bitsets change only when the batch commits). Reading all ~100 bitsets into a Set for every
+ * One contact's memberships read from the member matrix, with the batch's changes on top (the
+ * matrix changes only when the batch commits). Reading all ~100 bits into a Set for every
  * loaded contact cost more than the evaluations that use a few of them.
  */
 class BitsetMembers implements MemberSet {
   private changed: Map<string, boolean> | undefined;
   constructor(
-    private readonly bitsets: ReadonlyMap<string, Uint8Array>,
+    private readonly matrix: MemberMatrix,
     private readonly i: number,
   ) {}
   has(segmentId: string): boolean {
     const c = this.changed?.get(segmentId);
     if (c !== undefined) return c;
-    const bits = this.bitsets.get(segmentId);
-    return bits !== undefined && has(bits, this.i);
+    const column = this.matrix.column(segmentId);
+    return column !== undefined && this.matrix.has(this.i, column);
   }
   add(segmentId: string): void {
     (this.changed ??= new Map()).set(segmentId, true);
@@ -548,7 +547,7 @@ class BitsetMembers implements MemberSet {
     this.changed?.forEach((on, segmentId) => fn(segmentId, on));
   }
   *[Symbol.iterator](): Iterator<string> {
-    for (const id of new Set([...this.bitsets.keys(), ...(this.changed?.keys() ?? [])])) if (this.has(id)) yield id;
+    for (const id of new Set([...this.matrix.segments(), ...(this.changed?.keys() ?? [])])) if (this.has(id)) yield id;
   }
 }
 
@@ -576,22 +575,4 @@ function indexIn(index: Map<string, number>, id: string): number {
   let i = index.get(id);
   if (i === undefined) index.set(id, (i = index.size));
   return i;
-}
-
-function has(bits: Uint8Array, i: number): boolean {
-  return ((bits[i >> 3] ?? 0) & (1 << (i & 7))) !== 0;
-}
-
-/** Set or clear bit `i`, growing the array when needed; returns the (possibly new) array. */
-function set(bits: Uint8Array, i: number, on: boolean): Uint8Array {
-  let b = bits;
-  if (i >> 3 >= b.length) {
-    if (!on) return b;
-    const grown = new Uint8Array(Math.max((i >> 3) + 1, b.length * 2));
-    grown.set(b);
-    b = grown;
-  }
-  if (on) b[i >> 3]! |= 1 << (i & 7);
-  else b[i >> 3]! &= ~(1 << (i & 7));
-  return b;
 }
