@@ -134,6 +134,15 @@ async function stream(
   return { latencies, submitted, staleness: Float64Array.from(staleness), ingested, changes };
 }
 
+/** The checkpoints of a phase: how many of each kind, and their mean and longest pause. */
+function checkpointPauses(): string {
+  const kinds = Object.entries(engine.live.checkpoints).map(([kind, pauses]) => {
+    const p = pauses.take();
+    return p.count ? `${p.count} ${kind} (mean ${(p.totalMs / p.count).toFixed(0)} ms, longest ${p.maxMs.toFixed(0)} ms)` : `no ${kind}`;
+  });
+  return `checkpoints: ${kinds.join(', ')}`;
+}
+
 /** Changes recorded so far, as subscribers hear them (inline with ingest, or when processing). */
 let heard = 0;
 engine.live.subscribe((batch) => {
@@ -150,6 +159,7 @@ log(`- ingest submitted → membership change recorded (includes the ingest itse
 log('');
 log('## Highest rate with membership current within 1 s');
 let best = 0;
+checkpointPauses(); // counted per step from here
 // BENCH_LADDER=15000,20000 runs only those steps (a probe of one rate).
 const LADDER = process.env.BENCH_LADDER?.split(',').map(Number) ?? [2_000, 5_000, 7_500, 10_000, 12_500, 15_000, 20_000, 40_000];
 for (const rate of LADDER) {
@@ -164,7 +174,7 @@ for (const rate of LADDER) {
   log(
     `- offered ${rate}/s: achieved ${achieved}/s, staleness (arrival → recorded, per interaction) p50 ${percentile(r.staleness, 50).toFixed(0)} ms, ` +
       `p99 ${p99.toFixed(0)} ms, max ${percentile(r.staleness, 100).toFixed(0)} ms; per batch, submitted → recorded p99 ${percentile(r.submitted, 99).toFixed(0)} ms; ` +
-      `CPU ${((cpu.user + cpu.system) / 1e6 / STEP_SECONDS).toFixed(2)} cores (${((cpu.user + cpu.system) / r.ingested).toFixed(0)} µs per interaction), main thread busy ${(elu.utilization * 100).toFixed(0)}%`,
+      `CPU ${((cpu.user + cpu.system) / 1e6 / STEP_SECONDS).toFixed(2)} cores (${((cpu.user + cpu.system) / r.ingested).toFixed(0)} µs per interaction), main thread busy ${(elu.utilization * 100).toFixed(0)}%; ${checkpointPauses()}`,
   );
   if (p99 <= 1000 && achieved >= rate * 0.95) best = rate;
   else break;
@@ -200,9 +210,10 @@ log(`- ${members} members; ${exits!.n} exits recorded (changed_at ${exits!.at?.t
 
 log('');
 log(`## Soak: ${SOAK_SECONDS} s at 1,000 interactions/s`);
+checkpointPauses(); // counted from here: the soak's own
 const rssStart = rssMb();
 const soak = await stream(1000, SOAK_SECONDS);
-log(`- RSS start ${rssStart} MiB, end ${rssMb()} MiB; p99 ack → recorded ${percentile(soak.latencies, 99).toFixed(1)} ms, submitted → recorded ${percentile(soak.submitted, 99).toFixed(1)} ms over ${soak.ingested} interactions`);
+log(`- RSS start ${rssStart} MiB, end ${rssMb()} MiB; p99 ack → recorded ${percentile(soak.latencies, 99).toFixed(1)} ms, submitted → recorded ${percentile(soak.submitted, 99).toFixed(1)} ms over ${soak.ingested} interactions; ${checkpointPauses()}`);
 
 await engine.close();
 writeFileSync(join(root, 'bench', 'report-live.md'), `${lines.join('\n')}\n`);

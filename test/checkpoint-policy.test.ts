@@ -104,8 +104,12 @@ describe('checkpoints of a long-running process', () => {
     // Past 8 MiB: the next idle moment checkpoints it into the database.
     for (let i = 0; i < 20 && engine.store.walBytes() < 8 * 1024 * 1024; i++) await ingest(10_000);
     expect(engine.store.walBytes()).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    const before = engine.live.checkpoints.light.count;
     await engine.live.maintain();
     expect(engine.store.walBytes()).toBeLessThan(small);
+    // A light one (no vacuum): the stream has not paused.
+    expect(engine.live.checkpoints.light.count).toBe(before + 1);
+    expect(engine.live.checkpoints.vacuum.count).toBe(0);
     expect((await engine.segments.get('openers')).memberCount).toBe(1000);
   });
 });

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signature } from '../src/engine/webhooks/dispatcher.js';
-import { startServer, type TestServer } from './helpers/api.js';
+import { startServer } from './helpers/api.js';
 import { TEST_NOW } from './helpers/engine.js';
 
 const AZ = { id: 'az', name: 'Arizona', type: 'dynamic', query: { blocks: [{ kind: 'profile', where: { attr: 'state', op: 'eq', value: 'AZ' } }] } };

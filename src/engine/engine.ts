@@ -1,4 +1,3 @@
-import type { SegmentRecord } from './segments/types.js';
 import { resolve } from 'node:path';
 import { ContactDirectory } from './records/directory.js';
 import { MemberIndex } from './segments/member-index.js';

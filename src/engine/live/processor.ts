@@ -237,8 +237,10 @@ export class LiveProcessor {
       compacted: this.compacted,
     });
     if (kind === 'none') return;
+    const started = performance.now();
     await this.store.checkpoint({ vacuum: kind === 'vacuum' });
     this.lastCheckpoint = performance.now();
+    this.checkpoints[kind].add(this.lastCheckpoint - started);
     this.batchesSinceCheckpoint = 0;
     this.thinned = false;
     this.compacted = false;
@@ -248,6 +250,8 @@ export class LiveProcessor {
     }
   }
 
+  /** The checkpoints `maintain` ran, and how long each stopped the writers (ms). */
+  readonly checkpoints = { light: new Pauses(), vacuum: new Pauses() };
   private lastCheckpoint = performance.now();
   private lastVacuum = performance.now();
   private batchesSinceCheckpoint = 0;
@@ -462,6 +466,24 @@ export class LiveProcessor {
     this.source.committed(batch.states, batch.dueRows);
     if (batch.changes.length) for (const l of this.listeners) l(batch.changes);
     return { contacts: batch.contacts, changes: batch.changes.length };
+  }
+}
+
+/** How many pauses of a kind, and their total and longest (ms). */
+export class Pauses {
+  count = 0;
+  totalMs = 0;
+  maxMs = 0;
+  add(ms: number): void {
+    this.count++;
+    this.totalMs += ms;
+    this.maxMs = Math.max(this.maxMs, ms);
+  }
+  /** What was counted, and start again. */
+  take(): { count: number; totalMs: number; maxMs: number } {
+    const out = { count: this.count, totalMs: this.totalMs, maxMs: this.maxMs };
+    this.count = this.totalMs = this.maxMs = 0;
+    return out;
   }
 }
 
