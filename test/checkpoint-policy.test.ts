@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/engine/clock.js';
 import { Engine } from '../src/engine/engine.js';
-import { checkpointToRun, VACUUM_EVERY_MS, type CheckpointState } from '../src/engine/live/checkpoints.js';
+import { checkpointToRun, type CheckpointState } from '../src/engine/live/checkpoints.js';
 import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js';
 import { tempDir, TEST_NOW } from './helpers/engine.js';
 
 describe('which checkpoint a long-running process runs at an idle moment', () => {
   const streaming: CheckpointState = {
     sinceCheckpoint: 1_000,
-    sinceVacuum: 60_000,
+    deadRows: 100_000,
+    liveRows: 10_000_000,
     walBytes: 1024,
     batchesSinceCheckpoint: 10,
     batchesSinceVacuum: 500,
@@ -22,19 +23,20 @@ describe('which checkpoint a long-running process runs at an idle moment', () =>
     expect(checkpointToRun({ ...streaming, sinceCheckpoint: 30_000 })).toBe('light');
   });
 
-  it('a vacuuming one once the stream pauses, every few minutes under a stream that never does, and after a compaction', () => {
+  it('a vacuuming one once the stream pauses, once half as many memberships were deleted as the table holds, and after a compaction', () => {
     expect(checkpointToRun({ ...streaming, batchesSinceCheckpoint: 0 })).toBe('vacuum');
-    expect(checkpointToRun({ ...streaming, sinceVacuum: VACUUM_EVERY_MS })).toBe('vacuum');
+    expect(checkpointToRun({ ...streaming, deadRows: 4_999_999 })).toBe('none');
+    expect(checkpointToRun({ ...streaming, deadRows: 5_000_000 })).toBe('vacuum');
     expect(checkpointToRun({ ...streaming, compacted: true })).toBe('vacuum');
   });
 
   it('a due vacuum waits for rows to have been deleted since the last checkpoint: only those row groups are vacuumed', () => {
     expect(checkpointToRun({ ...streaming, thinned: false, batchesSinceCheckpoint: 0 })).toBe('none');
-    expect(checkpointToRun({ ...streaming, thinned: false, sinceVacuum: VACUUM_EVERY_MS, walBytes: 8 * 1024 * 1024 })).toBe('light');
+    expect(checkpointToRun({ ...streaming, thinned: false, deadRows: 5_000_000, walBytes: 8 * 1024 * 1024 })).toBe('light');
   });
 
   it('none at all when nothing was written since the last vacuuming one', () => {
-    expect(checkpointToRun({ ...streaming, batchesSinceCheckpoint: 0, batchesSinceVacuum: 0, walBytes: 0, sinceVacuum: 10 * VACUUM_EVERY_MS })).toBe('none');
+    expect(checkpointToRun({ ...streaming, batchesSinceCheckpoint: 0, batchesSinceVacuum: 0, walBytes: 0, deadRows: 9_000_000 })).toBe('none');
   });
 });
 

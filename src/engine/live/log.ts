@@ -31,15 +31,16 @@ const LOOKUP_REMOVALS = 64;
 /**
  * Bring memberships and member counts up to the end of the change log. Per (segment,
  * contact) the net effect of its new changes counts: its first change says whether it was a
- * member, its last whether it is; a re-entry renews `since`. Set-based; idempotent.
+ * member, its last whether it is; a re-entry renews `since`. Set-based; idempotent. Returns
+ * the log entries applied and the membership rows deleted.
  */
-export async function applyMembershipLog(tx: SqlRunner): Promise<number> {
+export async function applyMembershipLog(tx: SqlRunner): Promise<{ applied: number; removed: number }> {
   const [mark] = await tx.all<{ w: number; m: number | null }>(
     'SELECT (SELECT max(memberships_seq) FROM live_state) AS w, (SELECT max(seq) FROM membership_changes) AS m',
   );
   const from = mark?.w ?? 0;
   const to = mark?.m ?? 0;
-  if (to <= from) return 0;
+  if (to <= from) return { applied: 0, removed: 0 };
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE _net AS
      SELECT segment_id, contact_id, arg_min(change, seq) = 'exited' AS was_in, arg_max(change, seq) = 'entered' AS is_in,
@@ -68,5 +69,5 @@ export async function applyMembershipLog(tx: SqlRunner): Promise<number> {
   );
   await tx.run('UPDATE live_state SET memberships_seq = $1', [to]);
   await tx.run('DROP TABLE _net');
-  return to - from;
+  return { applied: to - from, removed: removals };
 }

@@ -185,9 +185,7 @@ export class LiveProcessor {
     await this.settle();
     if (this.deferred === 0) return;
     this.deferred = 0;
-    await this.store.transaction((tx) => applyMembershipLog(tx));
-    this.lastSync = performance.now();
-    this.thinned = true;
+    this.synced(await this.store.transaction((tx) => syncMemberships(tx)));
   }
 
   /**
@@ -229,7 +227,8 @@ export class LiveProcessor {
     if (!this.source.defersMemberships || this.background) return;
     const kind = checkpointToRun({
       sinceCheckpoint: now - this.lastCheckpoint,
-      sinceVacuum: now - this.lastVacuum,
+      deadRows: this.deadRows,
+      liveRows: this.liveRows,
       walBytes: this.store.walBytes(),
       batchesSinceCheckpoint: this.batchesSinceCheckpoint,
       batchesSinceVacuum: this.batchesSinceVacuum,
@@ -245,7 +244,7 @@ export class LiveProcessor {
     this.thinned = false;
     this.compacted = false;
     if (kind === 'vacuum') {
-      this.lastVacuum = this.lastCheckpoint;
+      this.deadRows = 0;
       this.batchesSinceVacuum = 0;
     }
   }
@@ -253,7 +252,9 @@ export class LiveProcessor {
   /** The checkpoints `maintain` ran, and how long each stopped the writers (ms). */
   readonly checkpoints = { light: new Pauses(), vacuum: new Pauses() };
   private lastCheckpoint = performance.now();
-  private lastVacuum = performance.now();
+  /** Membership rows the syncs deleted since the last vacuuming checkpoint, and the rows the table held after the last sync. */
+  private deadRows = 0;
+  private liveRows = 0;
   private batchesSinceCheckpoint = 0;
   private batchesSinceVacuum = 0;
   /** A memberships sync, or a schedule compaction, deleted rows since the last checkpoint. */
@@ -270,12 +271,9 @@ export class LiveProcessor {
     const taken = this.deferred;
     this.deferred = 0;
     this.background = this.store
-      .backgroundTransaction((tx) => applyMembershipLog(tx))
+      .backgroundTransaction((tx) => syncMemberships(tx))
       .then(
-        () => {
-          this.lastSync = performance.now();
-          this.thinned = true;
-        },
+        (done) => this.synced(done),
         () => {
           // Rolled back: the entries wait for the next sync, which reports a lasting failure.
           this.deferred += taken;
@@ -284,6 +282,14 @@ export class LiveProcessor {
       .finally(() => {
         this.background = undefined;
       });
+  }
+
+  /** A sync committed: it may have thinned the memberships table's row groups. */
+  private synced(done: { removed: number; rows: number }): void {
+    this.lastSync = performance.now();
+    this.thinned = true;
+    this.deadRows += done.removed;
+    this.liveRows = done.rows;
   }
 
   /** Wait for the background sync, if one is in flight. */
@@ -485,6 +491,14 @@ export class Pauses {
     this.count = this.totalMs = this.maxMs = 0;
     return out;
   }
+}
+
+/** Apply the change log to the memberships table; what it deleted, and the rows the table now holds. */
+async function syncMemberships(tx: SqlRunner): Promise<{ removed: number; rows: number }> {
+  const { removed } = await applyMembershipLog(tx);
+  // Member counts are kept with the table: their sum is its size, without a scan.
+  const [size] = await tx.all<{ n: number | null }>('SELECT sum(member_count) AS n FROM segments');
+  return { removed, rows: Number(size?.n ?? 0) };
 }
 
 /** A write whose changes are left in the queue for `processPending`. */
