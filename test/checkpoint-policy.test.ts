@@ -27,6 +27,8 @@ describe('which checkpoint a long-running process runs at an idle moment', () =>
     expect(checkpointToRun({ ...streaming, batchesSinceCheckpoint: 0 })).toBe('vacuum');
     expect(checkpointToRun({ ...streaming, deadRows: 4_999_999 })).toBe('none');
     expect(checkpointToRun({ ...streaming, deadRows: 5_000_000 })).toBe('vacuum');
+    // Nothing deleted (an empty table, before the first sync): nothing to vacuum.
+    expect(checkpointToRun({ ...streaming, deadRows: 0, liveRows: 0 })).toBe('none');
     expect(checkpointToRun({ ...streaming, compacted: true })).toBe('vacuum');
   });
 

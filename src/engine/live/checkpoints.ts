@@ -51,7 +51,7 @@ export type CheckpointKind = 'none' | 'light' | 'vacuum';
 export function checkpointToRun(s: CheckpointState): CheckpointKind {
   if (s.batchesSinceVacuum === 0 && !s.compacted) return 'none';
   // No batch since the last checkpoint: the stream paused, and a longer pause costs nobody.
-  const vacuumDue = s.compacted || s.batchesSinceCheckpoint === 0 || s.deadRows >= DEAD_SHARE * s.liveRows;
+  const vacuumDue = s.compacted || s.batchesSinceCheckpoint === 0 || (s.deadRows > 0 && s.deadRows >= DEAD_SHARE * s.liveRows);
   if (vacuumDue && s.thinned) return 'vacuum';
   return s.walBytes > 0 && (s.sinceCheckpoint >= CHECKPOINT_EVERY_MS || s.walBytes >= CHECKPOINT_WAL_BYTES) ? 'light' : 'none';
 }
