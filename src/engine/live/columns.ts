@@ -232,7 +232,7 @@ export class InteractionColumns {
  */
 export class DueColumns {
   /** Per entry: [segment code, instant (ms), next entry]; entry 0 is the end of every chain. */
-  private slots = new Float64Array(ENTRY * 1024);
+  private readonly slots = new GrowableFloat64(0, ENTRY * 1024);
   private readonly head = new GrowableInt32();
   private readonly segments = new Codes();
   private free = 0;
@@ -247,21 +247,21 @@ export class DueColumns {
   find(contact: number, segmentId: string): number | undefined {
     const code = this.segments.find(segmentId);
     if (code === undefined || contact >= this.head.data.length) return undefined;
-    const d = this.slots;
+    const d = this.slots.data;
     for (let e = this.head.data[contact]!; e !== 0; e = d[e * ENTRY + NEXT]!) if (d[e * ENTRY] === code) return d[e * ENTRY + MS]!;
     return undefined;
   }
 
   forEach(contact: number, fn: (ms: number, segmentId: string) => void): void {
     if (contact >= this.head.data.length) return;
-    const d = this.slots;
+    const d = this.slots.data;
     for (let e = this.head.data[contact]!; e !== 0; e = d[e * ENTRY + NEXT]!) fn(d[e * ENTRY + MS]!, this.segments.name(d[e * ENTRY]!));
   }
 
   earliest(contact: number): number {
     let min = Infinity;
     if (contact >= this.head.data.length) return min;
-    const d = this.slots;
+    const d = this.slots.data;
     for (let e = this.head.data[contact]!; e !== 0; e = d[e * ENTRY + NEXT]!) if (d[e * ENTRY + MS]! < min) min = d[e * ENTRY + MS]!;
     return min;
   }
@@ -276,17 +276,13 @@ export class DueColumns {
   add(contact: number, segmentId: string, ms: number): void {
     const code = this.segments.code(segmentId);
     let e = this.free;
-    if (e !== 0) this.free = this.slots[e * ENTRY + NEXT]!;
+    if (e !== 0) this.free = this.slots.data[e * ENTRY + NEXT]!;
     else {
       e = ++this.size;
-      if ((e + 1) * ENTRY > this.slots.length) {
-        const grown = new Float64Array(this.slots.length * 2);
-        grown.set(this.slots);
-        this.slots = grown;
-      }
+      this.slots.ensure(e * ENTRY + NEXT);
     }
     this.head.ensure(contact);
-    const d = this.slots;
+    const d = this.slots.data;
     d[e * ENTRY] = code;
     d[e * ENTRY + MS] = ms;
     d[e * ENTRY + NEXT] = this.head.data[contact]!;
@@ -309,7 +305,7 @@ export class DueColumns {
   /** Unlink a contact's entries of one segment (by code) onto the free list; whether there were any. */
   private release(contact: number, code: number): boolean {
     if (contact >= this.head.data.length) return false;
-    const d = this.slots;
+    const d = this.slots.data;
     let released = false;
     let prev = 0;
     let e = this.head.data[contact]!;

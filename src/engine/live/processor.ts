@@ -221,6 +221,7 @@ export class LiveProcessor {
       this.appendedDues = 0;
       await this.store.transaction((tx) => compactSchedule(tx));
       this.compacted = true;
+      this.thinned = true;
     }
     // A long-running process (its WAL trigger raised, see Engine.open) checkpoints here; not
     // while the background sync runs, which the checkpoint would have to wait for.
@@ -232,7 +233,7 @@ export class LiveProcessor {
       walBytes: this.store.walBytes(),
       batchesSinceCheckpoint: this.batchesSinceCheckpoint,
       batchesSinceVacuum: this.batchesSinceVacuum,
-      thinned: this.thinned || this.compacted,
+      thinned: this.thinned,
       compacted: this.compacted,
     });
     if (kind === 'none') return;

@@ -97,7 +97,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
     for (const id of ids) {
       const i = this.indexOf(id);
       const data = new HeldContact(this.contacts, this.related, this.interactions, i, id);
-      out.set(id, { data, members: new BitsetMembers(this.members, i), dues: new HeldDues(this.dues, i, this.storedAt(i)), slot: i });
+      out.set(id, { data, members: new MatrixMembers(this.members, i), dues: new HeldDues(this.dues, i, this.storedAt(i)), slot: i });
     }
     return out;
   }
@@ -130,7 +130,7 @@ export class ResidentSource implements LiveSource, WriteCapture {
     // Each state was loaded here, so it carries its slot and its members' final values: no
     // lookups by contact id (100,000 of them cost ~0.1 s in a large time step).
     for (const st of states.values()) {
-      const members = st.members as BitsetMembers;
+      const members = st.members as MatrixMembers;
       members.forEachChanged((segmentId, on) => {
         const column = this.members.column(segmentId);
         if (column !== undefined) this.members.set(st.slot!, column, on);
@@ -524,7 +524,7 @@ class HeldDues implements DueMap {
  * matrix changes only when the batch commits). Reading all ~100 bits into a Set for every
  * loaded contact cost more than the evaluations that use a few of them.
  */
-class BitsetMembers implements MemberSet {
+class MatrixMembers implements MemberSet {
   private changed: Map<string, boolean> | undefined;
   constructor(
     private readonly matrix: MemberMatrix,
