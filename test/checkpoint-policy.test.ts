@@ -81,7 +81,8 @@ describe('checkpoints of a long-running process', () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     const engine = await Engine.open({ db: `${dir}/wal.duckdb`, clock: fixedClock(TEST_NOW), resident: true });
-    cleanups.push(() => engine.close());
+    let open = true;
+    cleanups.push(() => (open ? engine.close() : undefined));
     await engine.upsertRecords('contacts', Array.from({ length: 1000 }, (_, n) => ({ id: `c${n}`, state: 'AZ' })));
     await engine.segments.create({ id: 'openers', name: 'Openers', type: 'dynamic', query: { blocks: [{ kind: 'behavioral', interaction: 'email_open' }] } });
     await engine.segments.goLive('openers');
@@ -115,5 +116,14 @@ describe('checkpoints of a long-running process', () => {
     expect(engine.live.checkpoints.light.count).toBe(before + 1);
     expect(engine.live.checkpoints.vacuum.count).toBe(0);
     expect((await engine.segments.get('openers')).memberCount).toBe(1000);
+
+    // Closing with a light one due runs the vacuuming one instead: after a light one, it would
+    // find no row group changed, and reclaim nothing.
+    for (let i = 0; i < 20 && engine.store.walBytes() < 8 * 1024 * 1024; i++) await ingest(10_000);
+    const light = engine.live.checkpoints.light.count;
+    open = false;
+    await engine.close();
+    expect(engine.live.checkpoints.light.count).toBe(light);
+    expect(engine.live.checkpoints.vacuum.count).toBe(1);
   });
 });

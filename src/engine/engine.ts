@@ -209,9 +209,8 @@ export class Engine {
   async close(): Promise<void> {
     // Everything deferred applied, and the background sync ended, before the store closes.
     await this.live.sync();
-    await this.live.maintain();
     // A long-running process's checkpoints leave deleted rows for later (./live/checkpoints.ts): reclaimed now.
-    if (this.capture) await this.store.checkpoint({ vacuum: true });
+    await this.live.maintain({ closing: true });
     await this.store.close();
   }
 }

@@ -209,9 +209,10 @@ export class LiveProcessor {
    * on the batches' own connection it took ~0.3 s of every second at 10,000 interactions/s
    * (the removals scan the whole table, whatever their number). Then the schedule's superseded
    * rows, and a checkpoint when one is due (./checkpoints.ts). `syncNow`: start the background
-   * sync whatever its cadence.
+   * sync whatever its cadence. `closing`: the process ends, so the checkpoint is a vacuuming one
+   * (after a light one, a vacuum would find no row group changed and reclaim nothing).
    */
-  async maintain(options: { syncNow?: boolean } = {}): Promise<void> {
+  async maintain(options: { syncNow?: boolean; closing?: boolean } = {}): Promise<void> {
     const now = performance.now();
     const syncDue = options.syncNow || this.deferred >= SYNC_AFTER || now - this.lastSync >= SYNC_EVERY_MS;
     if (this.deferred > 0 && !this.background && this.exclusiveHolds === 0 && syncDue) {
@@ -226,16 +227,18 @@ export class LiveProcessor {
     // A long-running process (its WAL trigger raised, see Engine.open) checkpoints here; not
     // while the background sync runs, which the checkpoint would have to wait for.
     if (!this.source.defersMemberships || this.background) return;
-    const kind = checkpointToRun({
-      sinceCheckpoint: now - this.lastCheckpoint,
-      deadRows: this.deadRows,
-      liveRows: this.liveRows,
-      walBytes: this.store.walBytes(),
-      batchesSinceCheckpoint: this.batchesSinceCheckpoint,
-      batchesSinceVacuum: this.batchesSinceVacuum,
-      thinned: this.thinned,
-      compacted: this.compacted,
-    });
+    const kind = options.closing
+      ? 'vacuum'
+      : checkpointToRun({
+          sinceCheckpoint: now - this.lastCheckpoint,
+          deadRows: this.deadRows,
+          liveRows: this.liveRows,
+          walBytes: this.store.walBytes(),
+          batchesSinceCheckpoint: this.batchesSinceCheckpoint,
+          batchesSinceVacuum: this.batchesSinceVacuum,
+          thinned: this.thinned,
+          compacted: this.compacted,
+        });
     if (kind === 'none') return;
     const started = performance.now();
     await this.store.checkpoint({ vacuum: kind === 'vacuum' });
