@@ -45,4 +45,33 @@ describe('Store.append (the bulk appender)', () => {
       [4999, 'row-4999'],
     ]);
   });
+
+  it('stores text of every length and alphabet exactly, equal to the same text written by SQL', async () => {
+    store = await DuckDBStore.open(':memory:');
+    await store.run('CREATE TABLE appended (n BIGINT, label TEXT)');
+    // Up to 12 ASCII bytes are written inline; longer or non-ASCII text goes through DuckDB.
+    const labels = ['', 'a', 'c000123', 'twelve-bytes', 'thirteen-byte', 'é', 'naïve', '日本語のテキスト', '😀', 'tab\there', 'a\u0000b', 'x'.repeat(300)];
+    const rows = labels.map((label, i) => [-(i + 1) * 4_294_967_297, label]);
+    await store.transaction((tx) => tx.append('appended', ['bigint', 'text'], rows));
+    const back = await store.all<{ n: number; label: string; len: number }>('SELECT n, label, length(label) AS len FROM appended ORDER BY n DESC');
+    expect(back.map((r) => [Number(r.n), r.label])).toEqual(rows);
+    expect(back.map((r) => Number(r.len))).toEqual(labels.map((l) => [...l].length));
+    // Equality, ordering and hashing see no difference from text that SQL wrote itself.
+    await store.run('CREATE TABLE literal AS SELECT label FROM appended WHERE false');
+    for (const label of labels) await store.run('INSERT INTO literal VALUES ($1)', [label]);
+    const [joined] = await store.all<{ n: number }>('SELECT count(*) AS n FROM appended AS a JOIN literal AS l ON a.label = l.label AND hash(a.label) = hash(l.label)');
+    expect(Number(joined!.n)).toBe(labels.length);
+    const [ordered] = await store.all<{ same: boolean }>(
+      'SELECT (SELECT list(label ORDER BY label) FROM appended) = (SELECT list(label ORDER BY label) FROM literal) AS same',
+    );
+    expect(ordered!.same).toBe(true);
+  });
+
+  it('refuses a number a BIGINT column cannot hold exactly, and writes nothing', async () => {
+    store = await DuckDBStore.open(':memory:');
+    await store.run('CREATE TABLE appended (n BIGINT, label TEXT)');
+    await expect(store.transaction((tx) => tx.append('appended', ['bigint', 'text'], [[1, 'one'], [1.5, 'half']]))).rejects.toThrow(/not an integer/);
+    const [count] = await store.all<{ n: number }>('SELECT count(*) AS n FROM appended');
+    expect(Number(count!.n)).toBe(0);
+  });
 });

@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
-import { BIGINT, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBTimestampTZValue, TIMESTAMPTZ, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckdbDialect } from '../../compiler/dialects/duckdb/dialect.js';
 import { SegmataError } from '../../errors.js';
 import { MIGRATIONS, migrate } from '../migrations.js';
 import type { AppendColumn, AppendValue, RecordStageOptions, Row, SqlRunner, SqlValue, StageOptions, StagedFile, Store } from '../store.js';
+import { ChunkWriter } from './chunk-writer.js';
 import { stageFile, stageRecords } from './stage.js';
 
 /** DuckDB's default number of vacuum tasks a checkpoint may schedule. */
@@ -11,11 +12,6 @@ const VACUUM_TASKS = 100;
 
 /** DuckDB's buffer pool size, which bounds most of the process's memory. */
 const MEMORY_LIMIT = '1GB';
-
-/** The column types `append` writes: an instant goes to a TIMESTAMPTZ column. */
-const CHUNK_TYPES: Record<AppendColumn, DuckDBType> = { text: VARCHAR, bigint: BIGINT, instant: TIMESTAMPTZ };
-/** DuckDB's vector size: a data chunk holds at most this many rows. */
-const CHUNK_ROWS = 2048;
 
 /** BIGINT counts come back as bigint; everything the engine reads fits a double. */
 function normalise(row: Record<string, unknown>): Row {
@@ -72,36 +68,9 @@ class ConnectionRunner implements SqlRunner {
     try {
       const appender = await this.conn.createAppender(table);
       try {
-        // In data chunks rather than value by value: numbers and instants are written into the
-        // chunk's memory from JS, and only text costs a native call per value. Value by value,
-        // the live path's log rows (seven columns each) took ~15% of its main thread.
-        const types = columns.map((c) => CHUNK_TYPES[c]);
-        // Rows of a batch mostly share their instants (recorded now, changed now): convert each once.
-        const lastMs: (number | undefined)[] = [];
-        const lastInstant: (DuckDBTimestampTZValue | null)[] = [];
-        for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
-          const n = Math.min(CHUNK_ROWS, rows.length - from);
-          const chunk = DuckDBDataChunk.create(types, n);
-          const values: DuckDBValue[] = new Array<DuckDBValue>(n);
-          for (let c = 0; c < columns.length; c++) {
-            const kind = columns[c];
-            for (let r = 0; r < n; r++) {
-              const v = rows[from + r]![c] ?? null;
-              if (v === null) values[r] = null;
-              else if (kind === 'text') values[r] = String(v);
-              else if (kind === 'bigint') values[r] = BigInt(v);
-              else {
-                if (v !== lastMs[c]) {
-                  lastMs[c] = Number(v);
-                  lastInstant[c] = new DuckDBTimestampTZValue(BigInt(v) * 1000n);
-                }
-                values[r] = lastInstant[c]!;
-              }
-            }
-            chunk.setColumnValues(c, values);
-          }
-          appender.appendDataChunk(chunk);
-        }
+        const writer = new ChunkWriter(appender, columns);
+        for (const row of rows) writer.row(row);
+        writer.flush();
         appender.flushSync();
       } finally {
         appender.closeSync();

@@ -1,8 +1,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { DuckDBDataChunkWriter, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { SegmataError } from '../../errors.js';
 import type { RecordStageOptions, SqlRunner, StageIssue, StageOptions, StagedFile } from '../store.js';
+import { ChunkWriter, type ChunkColumn, type ChunkValue } from './chunk-writer.js';
 
 /** How many refused records are described; the rest are only counted. */
 const SAMPLE_LIMIT = 100;
@@ -208,8 +209,9 @@ async function appendRecords(
   await db.run(`CREATE TEMP TABLE ${q(db, table)} (_line BIGINT${defs.length ? ', ' : ''}${defs.join(', ')})`);
 
   const appender = await conn.createAppender(table, 'main', 'temp');
-  const writer = DuckDBDataChunkWriter.forAppender(appender);
-  const row: DuckDBValue[] = new Array<DuckDBValue>(1 + 2 * columns.length);
+  const kinds: ChunkColumn[] = ['bigint', ...columns.flatMap((): ChunkColumn[] => ['text', 'boolean'])];
+  const writer = new ChunkWriter(appender, kinds);
+  const row: ChunkValue[] = new Array<ChunkValue>(kinds.length);
   const sample: StageIssue[] = [];
   let rows = 0;
   let rejected = 0;
@@ -220,12 +222,12 @@ async function appendRecords(
   const accept = (line: number, value: unknown): void => {
     const rec = toRecord(value, line, index, known, options.flatten);
     if (rec.issues.length > 0) return reject(rec.issues);
-    row[0] = BigInt(line);
+    row[0] = line;
     for (let i = 0; i < columns.length; i++) {
       row[1 + 2 * i] = rec.values[i] ?? null;
       row[2 + 2 * i] = rec.carried[i] ?? false;
     }
-    writer.appendRow(row);
+    writer.row(row);
     rows++;
   };
   try {
