@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js';
+import { CHANGE_CAUSES, CHANGE_KINDS } from '../src/engine/segments/types.js';
 
 describe('Store.append (the bulk appender)', () => {
   let store: DuckDBStore | undefined;
@@ -73,5 +74,29 @@ describe('Store.append (the bulk appender)', () => {
     await expect(store.transaction((tx) => tx.append('appended', ['bigint', 'text'], [[1, 'one'], [1.5, 'half']]))).rejects.toThrow(/not an integer/);
     const [count] = await store.all<{ n: number }>('SELECT count(*) AS n FROM appended');
     expect(Number(count!.n)).toBe(0);
+  });
+
+  it('writes words into ENUM columns by value, and refuses a word outside the list', async () => {
+    store = await DuckDBStore.open(':memory:');
+    // The table lists the words in another order than the writer: values, not positions, count.
+    await store.run("CREATE TYPE mood AS ENUM ('sad', 'happy')");
+    await store.run('CREATE TABLE appended (n BIGINT, m mood)');
+    const happyFirst = { enum: ['happy', 'sad'] };
+    await store.transaction((tx) => tx.append('appended', ['bigint', happyFirst], [[1, 'happy'], [2, 'sad'], [3, null]]));
+    const rows = await store.all<{ n: number; m: string | null }>('SELECT n, m FROM appended ORDER BY n');
+    expect(rows.map((r) => [Number(r.n), r.m])).toEqual([[1, 'happy'], [2, 'sad'], [3, null]]);
+    await expect(store.transaction((tx) => tx.append('appended', ['bigint', happyFirst], [[4, 'happy'], [5, 'bored']]))).rejects.toThrow(/"bored" is not one of happy, sad/);
+    const [count] = await store.all<{ n: number }>('SELECT count(*) AS n FROM appended');
+    expect(Number(count!.n)).toBe(3);
+  });
+
+  it("stores the change log's direction and cause as ENUMs of exactly the engine's words", async () => {
+    store = await DuckDBStore.open(':memory:');
+    const [types] = await store.all<{ kinds: string[]; causes: string[] }>(
+      'SELECT enum_range(NULL::membership_change_kind) AS kinds, enum_range(NULL::membership_change_cause) AS causes',
+    );
+    // A cause added to the engine without a migration widening the type would be refused on write.
+    expect(types!.kinds).toEqual([...CHANGE_KINDS]);
+    expect(types!.causes).toEqual([...CHANGE_CAUSES]);
   });
 });

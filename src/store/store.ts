@@ -5,8 +5,11 @@ export type SqlValue = string | number | boolean | null;
 
 export type Row = Record<string, unknown>;
 
-/** How `append` writes a column: text, a BIGINT, or an instant given as epoch milliseconds. */
-export type AppendColumn = 'text' | 'bigint' | 'instant';
+/**
+ * How `append` writes a column: text, a BIGINT, an instant given as epoch milliseconds, or one
+ * of the given words into an ENUM column of those words.
+ */
+export type AppendColumn = 'text' | 'bigint' | 'instant' | { enum: readonly string[] };
 export type AppendValue = string | number | null;
 
 /** What every statement runner offers: a store, or a transaction on it. */

@@ -2,6 +2,7 @@ import type { SqlRunner } from '../../store/store.js';
 import type { PendingChange } from './contact-step.js';
 import { takeSequence } from '../../store/sequences.js';
 import { deleteByIds } from './persist.js';
+import { CHANGE_CAUSES, CHANGE_KINDS } from '../segments/types.js';
 
 /**
  * The change log (membership_changes) is the record of every entry and exit; the memberships
@@ -20,7 +21,7 @@ export async function appendChanges(tx: SqlRunner, changes: readonly PendingChan
   const recorded = recordedAt.getTime();
   await tx.append(
     'membership_changes',
-    ['bigint', 'text', 'text', 'text', 'instant', 'text', 'instant'],
+    ['bigint', 'text', 'text', { enum: CHANGE_KINDS }, 'instant', { enum: CHANGE_CAUSES }, 'instant'],
     changes.map((c, i) => [first + i, c.segmentId, c.contactId, c.change, c.at.getTime(), c.cause, recorded]),
   );
 }

@@ -1,13 +1,18 @@
 import duckdb from '@duckdb/node-bindings';
-import { BIGINT, BOOLEAN, DuckDBDataChunk, TIMESTAMPTZ, VARCHAR, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DuckDBDataChunk, ENUM, TIMESTAMPTZ, VARCHAR, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
 
-/** How a column is written: text, a BIGINT, an instant given as epoch milliseconds, or a boolean. */
-export type ChunkColumn = 'text' | 'bigint' | 'instant' | 'boolean';
+/**
+ * How a column is written: text, a BIGINT, an instant given as epoch milliseconds, a boolean,
+ * or one of a few known words into an ENUM column (a byte per value instead of text: the
+ * change log's entered/exited and cause).
+ */
+export type ChunkColumn = ScalarColumn | { enum: readonly string[] };
+type ScalarColumn = 'text' | 'bigint' | 'instant' | 'boolean';
 export type ChunkValue = string | number | boolean | null | undefined;
 
-const TYPES: Record<ChunkColumn, DuckDBType> = { text: VARCHAR, bigint: BIGINT, instant: TIMESTAMPTZ, boolean: BOOLEAN };
-/** Bytes per value in a vector: text is a duckdb_string_t. */
-const WIDTH: Record<ChunkColumn, number> = { text: 16, bigint: 8, instant: 8, boolean: 1 };
+const TYPES: Record<ScalarColumn, DuckDBType> = { text: VARCHAR, bigint: BIGINT, instant: TIMESTAMPTZ, boolean: BOOLEAN };
+/** Bytes per value in a vector: text is a duckdb_string_t, an ENUM of up to 255 values a byte. */
+const WIDTH: Record<ScalarColumn | 'enum', number> = { text: 16, bigint: 8, instant: 8, boolean: 1, enum: 1 };
 /** Rows per data chunk: DuckDB's vector size. */
 const ROWS = duckdb.vector_size();
 /** Text of up to this many bytes is held inside its duckdb_string_t, after the 4-byte length. */
@@ -16,6 +21,9 @@ const TWO_32 = 4294967296;
 
 /** One column's values of the chunk being filled, laid out as DuckDB's vector holds them. */
 class ColumnBuffer {
+  readonly kind: ScalarColumn | 'enum';
+  /** An ENUM column's words and their positions (DuckDB's stored value). */
+  private readonly words: Map<string, number> | undefined;
   private readonly buffer: ArrayBuffer;
   readonly bytes: Uint8Array;
   readonly view: DataView;
@@ -26,8 +34,14 @@ class ColumnBuffer {
   readonly validity = new BigUint64Array(this.validityBuffer).fill(~0n);
   nulls = false;
 
-  constructor(readonly kind: ChunkColumn) {
-    this.buffer = new ArrayBuffer(ROWS * WIDTH[kind]);
+  constructor(column: ChunkColumn) {
+    if (typeof column === 'string') this.kind = column;
+    else {
+      if (column.enum.length > 255) throw new RangeError('an ENUM column is written with at most 255 values');
+      this.kind = 'enum';
+      this.words = new Map(column.enum.map((w, i) => [w, i]));
+    }
+    this.buffer = new ArrayBuffer(ROWS * WIDTH[this.kind]);
     this.bytes = new Uint8Array(this.buffer);
     this.view = new DataView(this.buffer);
   }
@@ -47,6 +61,12 @@ class ColumnBuffer {
         return this.int64(row, Number(value) * 1000); // TIMESTAMPTZ holds microseconds
       case 'boolean':
         this.bytes[row] = value ? 1 : 0;
+        return;
+      case 'enum': {
+        const at = this.words!.get(String(value));
+        if (at === undefined) throw new RangeError(`${JSON.stringify(value)} is not one of ${[...this.words!.keys()].join(', ')}`);
+        this.bytes[row] = at;
+      }
     }
   }
 
@@ -115,7 +135,7 @@ export class ChunkWriter {
     kinds: readonly ChunkColumn[],
   ) {
     this.columns = kinds.map((k) => new ColumnBuffer(k));
-    this.types = kinds.map((k) => TYPES[k]);
+    this.types = kinds.map((k) => (typeof k === 'string' ? TYPES[k] : ENUM([...k.enum])));
   }
 
   /** Add one row (a value per column, in order); a full chunk goes to the appender. */
