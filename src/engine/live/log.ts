@@ -11,13 +11,16 @@ import { CHANGE_CAUSES, CHANGE_KINDS } from '../segments/types.js';
  * set-based pass per second instead of deletes per batch), and every reader applies first.
  */
 
+/** The sequence numbering the change log's rows (`numbered`: the first of a range already taken from it). */
+export const CHANGE_SEQUENCE = 'membership_change_block_seq';
+
 /**
  * Append changes to the log with the bulk appender, in the order they were made (their seq
  * follows it): no staging table, no INSERT … SELECT.
  */
-export async function appendChanges(tx: SqlRunner, changes: readonly PendingChange[], recordedAt: Date): Promise<void> {
+export async function appendChanges(tx: SqlRunner, changes: readonly PendingChange[], recordedAt: Date, numbered?: number): Promise<void> {
   if (changes.length === 0) return;
-  const first = await takeSequence(tx, 'membership_change_block_seq', changes.length);
+  const first = numbered ?? (await takeSequence(tx, CHANGE_SEQUENCE, changes.length));
   const recorded = recordedAt.getTime();
   await tx.append(
     'membership_changes',

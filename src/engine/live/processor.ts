@@ -10,8 +10,9 @@ import type { SegmentRecord } from '../segments/types.js';
 import { checkpointToRun } from './checkpoints.js';
 import { evaluateContactAt, type PendingChange } from './contact-step.js';
 import { affectedBy, livePlan, reachedBy, type LivePlan } from './dependencies.js';
-import { appendChanges, applyMembershipLog } from './log.js';
-import { ALL_SEGMENTS, appendDues, compactSchedule, type DueRow } from './schedule.js';
+import { takeSequences } from '../../store/sequences.js';
+import { CHANGE_SEQUENCE, appendChanges, applyMembershipLog } from './log.js';
+import { ALL_SEGMENTS, DUE_SEQUENCE, appendDues, compactSchedule, type DueRow } from './schedule.js';
 import { DatabaseSource, type ContactState, type DueMap, type LiveSource } from './source.js';
 
 /** Contacts per micro-batch of data changes: one set-based load and one transaction each. */
@@ -466,8 +467,13 @@ export class LiveProcessor {
 
   /** A batch's writes: its changes, new instants, and the queue entries it took. */
   private async writeBatch(tx: SqlRunner, batch: Batch): Promise<void> {
-    await appendChanges(tx, batch.changes, this.clock());
-    await appendDues(tx, batch.earliestRows);
+    // Both ranges in one statement: a statement costs ~2–4 ms here, whatever its work.
+    const [changesFrom, duesFrom] = await takeSequences(tx, [
+      { sequence: CHANGE_SEQUENCE, n: batch.changes.length },
+      { sequence: DUE_SEQUENCE, n: batch.earliestRows.length },
+    ]);
+    await appendChanges(tx, batch.changes, this.clock(), changesFrom);
+    await appendDues(tx, batch.earliestRows, duesFrom);
     if (batch.maxSeq !== undefined) await tx.run('DELETE FROM live_dirty WHERE seq <= $1', [batch.maxSeq]);
     if (!this.source.defersMemberships) await applyMembershipLog(tx);
   }

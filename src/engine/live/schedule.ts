@@ -43,10 +43,16 @@ export function effectiveSchedule(where = ''): string {
       FROM (SELECT contact_id, segment_id, ${LATEST_DUE} AS due_at, max(seq) AS seq FROM live_schedule ${where} GROUP BY contact_id, segment_id))
     WHERE due_at IS NOT NULL AND seq >= coalesce(superseded_before, 0)`;
 }
-/** Append new current instants (the bulk appender: no staging table, no INSERT … SELECT). */
-export async function appendDues(tx: SqlRunner, rows: readonly DueRow[]): Promise<void> {
+/** The sequence numbering the schedule's rows. */
+export const DUE_SEQUENCE = 'live_schedule_block_seq';
+
+/**
+ * Append new current instants (the bulk appender: no staging table, no INSERT … SELECT);
+ * `numbered`: the first of a range already taken from DUE_SEQUENCE.
+ */
+export async function appendDues(tx: SqlRunner, rows: readonly DueRow[], numbered?: number): Promise<void> {
   if (rows.length === 0) return;
-  const first = await takeSequence(tx, 'live_schedule_block_seq', rows.length);
+  const first = numbered ?? (await takeSequence(tx, DUE_SEQUENCE, rows.length));
   await tx.append('live_schedule', ['bigint', 'text', 'text', 'instant'], rows.map((r, i) => [first + i, r.contactId, r.segmentId, r.due]));
 }
 
