@@ -103,6 +103,29 @@ describe('DueColumns', () => {
     d.clear();
     expect(instants(d, 1)).toEqual(new Map());
   });
+
+  it("rewrites a contact's instants whole: fewer, more or other segments, reusing its entries", () => {
+    const d = new DueColumns();
+    d.set(0, 'a', 1);
+    d.set(0, 'b', 2);
+    d.set(0, 'c', 3);
+    d.set(1, 'a', 9);
+    d.rewrite(0, ['c', 'd'], [30, 40]);
+    expect(instants(d, 0)).toEqual(new Map([['c', 30], ['d', 40]]));
+    d.rewrite(0, ['a', 'b', 'c', 'd', 'e'], [5, 4, 3, 2, 1]);
+    expect(instants(d, 0)).toEqual(new Map([['a', 5], ['b', 4], ['c', 3], ['d', 2], ['e', 1]]));
+    expect(d.earliest(0)).toBe(1);
+    d.rewrite(0, [], []);
+    expect(instants(d, 0)).toEqual(new Map());
+    expect(d.earliest(0)).toBe(Infinity);
+    // A contact never seen before, and the other contact untouched throughout.
+    d.rewrite(7, ['x'], [70]);
+    expect(instants(d, 7)).toEqual(new Map([['x', 70]]));
+    expect(instants(d, 1)).toEqual(new Map([['a', 9]]));
+    // Rewrites reuse freed entries rather than growing without bound.
+    for (let k = 0; k < 1_000; k++) d.rewrite(0, k % 2 ? ['a', 'b', 'c'] : ['a'], [k, k, k]);
+    expect(d.entries).toBeLessThanOrEqual(7);
+  });
 });
 
 describe('MemberMatrix', () => {

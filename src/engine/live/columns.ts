@@ -289,6 +289,36 @@ export class DueColumns {
     this.head.data[contact] = e;
   }
 
+  /**
+   * Make a contact's entries exactly `segmentIds` → `ms` (a batch's edited copy of them): its
+   * entries are overwritten in place in one walk, extras freed, missing ones added.
+   */
+  rewrite(contact: number, segmentIds: readonly string[], ms: readonly number[]): void {
+    this.head.ensure(contact);
+    const d = this.slots.data;
+    let k = 0;
+    let prev = 0;
+    let e = this.head.data[contact]!;
+    for (; e !== 0 && k < segmentIds.length; k++) {
+      d[e * ENTRY] = this.segments.code(segmentIds[k]!);
+      d[e * ENTRY + MS] = ms[k]!;
+      prev = e;
+      e = d[e * ENTRY + NEXT]!;
+    }
+    if (e !== 0) {
+      // Fewer instants than entries: the rest of the chain goes to the free list.
+      if (prev === 0) this.head.data[contact] = 0;
+      else d[prev * ENTRY + NEXT] = 0;
+      while (e !== 0) {
+        const next = d[e * ENTRY + NEXT]!;
+        d[e * ENTRY + NEXT] = this.free;
+        this.free = e;
+        e = next;
+      }
+    }
+    for (; k < segmentIds.length; k++) this.add(contact, segmentIds[k]!, ms[k]!);
+  }
+
   /** Drop one segment's entries of every contact; `dropped` hears each contact that had one. */
   dropSegment(segmentId: string, dropped?: (contact: number) => void): void {
     const code = this.segments.find(segmentId);

@@ -57,8 +57,6 @@ type DirtyRow = QueueEntry & { seq: number };
 interface Batch {
   states: Map<string, ContactState>;
   changes: PendingChange[];
-  /** Each segment's new instant per contact (what the source holds). */
-  dueRows: DueRow[];
   /** Each contact's new earliest instant, where it differs from the stored one (what is written). */
   earliestRows: DueRow[];
   /** The last queue entry it took. */
@@ -417,13 +415,13 @@ export class LiveProcessor {
     const states = await this.source.load(ids, plan);
     const staticIds = new Set(segments.filter((s) => s.type === 'static').map((s) => s.id));
     const changes: PendingChange[] = [];
-    const dueRows: DueRow[] = [];
     const earliestRows: DueRow[] = [];
     const nowMs = now.getTime();
     let instant = new Date(NaN);
     for (const [id, st] of states) {
       const { data, members } = st;
-      const dues = new DueEdits(st.dues);
+      // Edited in place: the source takes the contact's final schedule when the batch commits.
+      const dues = st.dues;
       // 1. Time boundaries that have passed, each at its exact instant (catching up if late),
       //    re-evaluating only the segments whose boundary it is.
       for (let first = true; ; first = false) {
@@ -455,14 +453,13 @@ export class LiveProcessor {
         reschedule(registry, plan, data, dues, evaluated, now);
       }
       if (!contactExists(data)) for (const s of segmentsOf(st.dues)) dues.delete(s);
-      dues.changed(id, st.slot, dueRows);
       // The database keeps only the earliest, as a '*' row that wakes every segment of the
       // contact: single-segment rows (from taking a segment live) would wake only their own.
       const earliest = st.dues.earliest();
       if (earliest !== st.dues.stored) earliestRows.push({ contactId: id, segmentId: ALL_SEGMENTS, due: Number.isFinite(earliest) ? earliest : null, slot: st.slot });
       data.release?.();
     }
-    return { states, changes, dueRows, earliestRows, maxSeq, contacts: ids.length };
+    return { states, changes, earliestRows, maxSeq, contacts: ids.length };
   }
 
   /** A batch's writes: its changes, new instants, and the queue entries it took. */
@@ -484,7 +481,7 @@ export class LiveProcessor {
     this.batchesSinceVacuum++;
     if (this.source.defersMemberships) this.deferred += batch.changes.length;
     this.appendedDues += batch.earliestRows.length;
-    this.source.committed(batch.states, batch.dueRows);
+    this.source.committed(batch.states);
     if (batch.changes.length) for (const l of this.listeners) l(batch.changes);
     return { contacts: batch.contacts, changes: batch.changes.length };
   }
@@ -542,37 +539,8 @@ async function planKey(db: SqlRunner): Promise<string> {
 /** Live segments reference only maintained segments: nothing is evaluated inline. */
 const NOTHING_INLINE = (): undefined => undefined;
 
-/**
- * Edits of one contact's schedule (updated in place) that remember each edited segment's
- * instant before the batch, so the rows to write are the real differences — without copying
- * every contact's schedule first.
- */
-class DueEdits {
-  private before: Map<string, number | undefined> | undefined;
-  constructor(private readonly dues: DueMap) {}
-  set(segmentId: string, ms: number): void {
-    this.note(segmentId);
-    this.dues.set(segmentId, ms);
-  }
-  delete(segmentId: string): void {
-    this.note(segmentId);
-    this.dues.delete(segmentId);
-  }
-  /** The rows that differ from before the batch. */
-  changed(contactId: string, slot: number | undefined, out: DueRow[]): void {
-    this.before?.forEach((was, s) => {
-      const now = this.dues.get(s);
-      if (now !== was) out.push({ contactId, segmentId: s, due: now ?? null, slot });
-    });
-  }
-  private note(segmentId: string): void {
-    this.before ??= new Map();
-    if (!this.before.has(segmentId)) this.before.set(segmentId, this.dues.get(segmentId));
-  }
-}
-
 /** New next instants for the evaluated time-dependent segments of one contact, as of `at`. */
-function reschedule(registry: SchemaRegistry, plan: LivePlan, data: ContactData, dues: DueEdits, evaluated: readonly SegmentRecord[], at: Date): void {
+function reschedule(registry: SchemaRegistry, plan: LivePlan, data: ContactData, dues: DueMap, evaluated: readonly SegmentRecord[], at: Date): void {
   for (const s of evaluated) {
     if (!plan.deps.get(s.id)!.timeDependent) continue;
     const next = contactExists(data) ? nextChangeAt(s.definition.query!, data, { registry, now: at, inlineQuery: NOTHING_INLINE }) : undefined;

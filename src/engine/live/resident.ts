@@ -10,7 +10,7 @@ import { DueColumns, GrowableFloat64, GrowableInt32, InteractionColumns, MemberM
 import { MinHeap } from './heap.js';
 import { dropWriteHeavyIndexes } from './indexes.js';
 import { covers, needsOf, type Needs } from './needs.js';
-import { ALL_SEGMENTS, earliestPassed, effectiveSchedule, type DueRow } from './schedule.js';
+import { ALL_SEGMENTS, earliestPassed, effectiveSchedule } from './schedule.js';
 import type { ContactState, DueMap, LiveSource, MemberSet } from './source.js';
 
 const CONTACT_RELATIONS = RELATIONS.filter((r) => r.from === 'contact');
@@ -126,24 +126,23 @@ export class ResidentSource implements LiveSource, WriteCapture {
     return ids;
   }
 
-  committed(states: ReadonlyMap<string, ContactState>, dues: readonly DueRow[]): void {
-    // Each state was loaded here, so it carries its slot and its members' final values: no
-    // lookups by contact id (100,000 of them cost ~0.1 s in a large time step).
+  committed(states: ReadonlyMap<string, ContactState>): void {
     for (const st of states.values()) {
+      const i = st.slot!;
+      // Each state was loaded here, so it carries its slot and its members' final values: no
+      // lookups by contact id (100,000 of them cost ~0.1 s in a large time step).
       const members = st.members as MatrixMembers;
       members.forEachChanged((segmentId, on) => {
         const column = this.members.column(segmentId);
-        if (column !== undefined) this.members.set(st.slot!, column, on);
+        if (column !== undefined) this.members.set(i, column, on);
       });
-    }
-    // Only what changed: most of a contact's instants stay as they were.
-    for (const d of dues) this.dues.set(d.slot ?? this.indexOf(d.contactId), d.segmentId, d.due);
-    // Every contact of the batch (due ones were taken off the heap) goes back with its earliest,
-    // which is also what the database now holds as its '*' row (written wherever it differed).
-    // The batch's copy of its schedule is what the columns now hold: its earliest needs no walk.
-    for (const st of states.values()) {
-      const i = st.slot!;
-      const next = st.dues.earliest();
+      // A changed schedule is written back whole, in one walk of the contact's entries (one
+      // walk per changed instant cost a scattered read each).
+      const dues = st.dues as HeldDues;
+      dues.writeBack(i);
+      // Every contact of the batch (due ones were taken off the heap) goes back with its
+      // earliest, which is also what the database now holds as its '*' row (written wherever it differed).
+      const next = dues.earliest();
       this.star.ensure(i);
       this.star.data[i] = next;
       if (i < this.bySegment.data.length) this.bySegment.data[i] = 0;
@@ -469,6 +468,8 @@ class HeldContact implements ContactData {
 class HeldDues implements DueMap {
   private segments: string[] | undefined;
   private readonly ms: number[] = [];
+  /** An instant was set, changed or deleted since the copy was made. */
+  private dirty = false;
   constructor(
     private readonly columns: DueColumns,
     private readonly i: number,
@@ -481,16 +482,20 @@ class HeldDues implements DueMap {
   set(segmentId: string, ms: number): void {
     const segments = this.held();
     const k = segments.indexOf(segmentId);
-    if (k >= 0) this.ms[k] = ms;
-    else {
+    if (k >= 0) {
+      if (this.ms[k] === ms) return;
+      this.ms[k] = ms;
+    } else {
       segments.push(segmentId);
       this.ms.push(ms);
     }
+    this.dirty = true;
   }
   delete(segmentId: string): void {
     const segments = this.held();
     const k = segments.indexOf(segmentId);
     if (k < 0) return;
+    this.dirty = true;
     segments[k] = segments[segments.length - 1]!;
     this.ms[k] = this.ms[this.ms.length - 1]!;
     segments.pop();
@@ -505,6 +510,11 @@ class HeldDues implements DueMap {
     let min = Infinity;
     for (const ms of this.ms) if (ms < min) min = ms;
     return min;
+  }
+  /** The batch committed: the columns take this copy's instants, if it changed them. */
+  writeBack(i: number): void {
+    if (this.dirty) this.columns.rewrite(i, this.segments!, this.ms);
+    this.dirty = false;
   }
   private held(): string[] {
     if (!this.segments) {

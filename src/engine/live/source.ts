@@ -4,7 +4,7 @@ import { loadContactData, rowsForIds } from '../contact/load.js';
 import type { SegmentRecord } from '../segments/types.js';
 import type { LivePlan } from './dependencies.js';
 import { ensureLiveIndexes } from './indexes.js';
-import { ALL_SEGMENTS, dueContacts, earliestDue, readDues, type DueRow } from './schedule.js';
+import { ALL_SEGMENTS, dueContacts, earliestDue, readDues } from './schedule.js';
 
 /** The maintained segments a contact is a member of: a Set, or a view over the resident bitsets. */
 export interface MemberSet extends Iterable<string> {
@@ -85,8 +85,8 @@ export interface LiveSource {
   earliestDue(): Promise<number>;
   /** Contacts with a boundary at or before `now`, earliest first. */
   dueContacts(now: Date, limit: number): Promise<string[]>;
-  /** The batch that changed these states (their final memberships, these new instants) committed. */
-  committed(states: ReadonlyMap<string, ContactState>, dues: readonly DueRow[]): void;
+  /** The batch that changed these states (their final memberships and instants) committed. */
+  committed(states: ReadonlyMap<string, ContactState>): void;
   /** A batch failed, or the database changed behind the source's back: re-read everything. */
   reset(): void;
 }
