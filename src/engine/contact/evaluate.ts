@@ -1,4 +1,4 @@
-import type { BehavioralBlock, Block, Comparison, Condition, Duration, Query, Relation, Scalar, Window } from '../../definition/ast.js';
+import type { BehavioralBlock, Block, Comparison, Condition, Duration, Query, Relation, Scalar } from '../../definition/ast.js';
 import { DEFAULT_COUNT, countHolds, isComparison } from '../../definition/ast.js';
 import { TIME_UNIT_MS, parseInstant } from '../../definition/operators.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
@@ -26,6 +26,11 @@ export interface ContactData {
   interactions: InteractionRow[];
   /** The interactions of one type, when the holder can give them without the others (the resident state). */
   ofType?(type: string): readonly InteractionRow[];
+  /**
+   * The instants (epoch ms) of the interactions of one type, when the holder can give them
+   * without building rows (the resident state): all a behavioral block with no filter reads.
+   */
+  timesOf?(type: string): readonly number[];
   /** Whether the contact exists, when the holder can tell without building its row (the resident state). */
   exists?(): boolean;
   /**
@@ -190,22 +195,33 @@ export class ContactEvaluator {
 
   private countMatching(b: BehavioralBlock, data: ContactData): number {
     const now = this.env.now.getTime();
-    const [lo, hi] = this.windowBounds(b.window, now);
+    // The window (lo, or [lo when not exclusive) … hi], and never past now.
+    const w = b.window;
+    let lo = -Infinity;
+    let exclusive = false;
+    let hi = Infinity;
+    if (w && 'last' in w) {
+      lo = now - durationMs(w.last);
+      exclusive = true;
+    } else if (w) {
+      lo = parseInstant(w.from)!;
+      hi = parseInstant(w.to)!;
+    }
+    if (hi > now) hi = now;
     let n = 0;
+    if (!b.where && data.timesOf) {
+      // No filter reads the interactions' properties: their instants are all it takes.
+      for (const t of data.timesOf(b.interaction)) if ((exclusive ? t > lo : t >= lo) && t <= hi) n++;
+      return n;
+    }
     for (const i of interactionsOf(data, b.interaction)) {
       if (i.type !== b.interaction) continue;
       const t = i.occurred_at.getTime();
-      if (t > now || !(lo.exclusive ? t > lo.ms : t >= lo.ms) || t > hi) continue;
+      if (!(exclusive ? t > lo : t >= lo) || t > hi) continue;
       if (b.where && !this.holds(b.where, 'interaction', i, {})) continue;
       n++;
     }
     return n;
-  }
-
-  private windowBounds(w: Window | undefined, now: number): [{ ms: number; exclusive: boolean }, number] {
-    if (!w) return [{ ms: -Infinity, exclusive: false }, Infinity];
-    if ('last' in w) return [{ ms: now - durationMs(w.last), exclusive: true }, Infinity];
-    return [{ ms: parseInstant(w.from)!, exclusive: false }, parseInstant(w.to)!];
   }
 
   condition(c: Condition, start: RecordKind, row: RecordRow, related: Record<string, RecordRow | undefined>): ConditionTrace {

@@ -33,11 +33,17 @@ function toMs(v: AttrValue): number | undefined {
 
 /** The earliest instant after `env.now` at which the verdict may change; undefined if never by time alone. */
 export function nextChangeAt(query: Query, data: ContactData, env: NextChangeEnv): Date | undefined {
+  const ms = nextChangeMs(query, data, env);
+  return ms === Infinity ? undefined : new Date(ms);
+}
+
+/** `nextChangeAt` as epoch ms, Infinity for never (the live path asks it millions of times). */
+export function nextChangeMs(query: Query, data: ContactData, env: NextChangeEnv): number {
   // A contact that does not exist is never a member, whatever the time.
-  if (!contactExists(data)) return undefined;
+  if (!contactExists(data)) return Infinity;
   const finder = new CandidateFinder(env, data);
   finder.blocks(query.blocks);
-  return finder.earliest === Infinity ? undefined : new Date(finder.earliest);
+  return finder.earliest;
 }
 
 /**
@@ -78,15 +84,14 @@ class CandidateFinder {
   earliest = Infinity;
   private readonly now: number;
   private readonly inlining: string[] = [];
-  /** Decides time-independent interaction filters, exactly as evaluation does. */
-  private readonly evaluator: ContactEvaluator;
+  /** Decides time-independent interaction filters, exactly as evaluation does (made when a filter is met). */
+  private evaluator: ContactEvaluator | undefined;
 
   constructor(
     private readonly env: NextChangeEnv,
     private readonly data: ContactData,
   ) {
     this.now = env.now.getTime();
-    this.evaluator = new ContactEvaluator({ registry: env.registry, now: env.now, segmentMember: NOT_A_MEMBER });
   }
 
   private offer(ms: number): void {
@@ -130,13 +135,22 @@ class CandidateFinder {
     const w = b.window;
     const lastMs = w && 'last' in w ? durationMs(w.last) : undefined;
     const range = w && 'from' in w ? [parseInstant(w.from)!, parseInstant(w.to)!] : undefined;
+    if (!b.where && this.data.timesOf) {
+      // No filter: the instants are all it takes (the resident state gives them without rows).
+      for (const t of this.data.timesOf(b.interaction)) {
+        if (range && (t < range[0]! || t > range[1]!)) continue;
+        this.offer(t);
+        if (lastMs !== undefined) this.offer(t + lastMs);
+      }
+      return;
+    }
     const timedWhere = b.where !== undefined && isTimeDependentCondition(b.where);
     for (const i of interactionsOf(this.data, b.interaction)) {
       if (i.type !== b.interaction) continue;
       if (b.where) {
         // A filter that flips with time makes every interaction of the type a candidate.
         if (timedWhere) this.condition(b.where, 'interaction', i, {});
-        else if (!this.evaluator.holds(b.where, 'interaction', i, {})) continue;
+        else if (!(this.evaluator ??= new ContactEvaluator({ registry: this.env.registry, now: this.env.now, segmentMember: NOT_A_MEMBER })).holds(b.where, 'interaction', i, {})) continue;
       }
       const t = i.occurred_at.getTime();
       if (range && (t < range[0]! || t > range[1]!)) continue;

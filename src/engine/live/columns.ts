@@ -208,6 +208,15 @@ export class InteractionColumns {
     for (const [p, col] of this.properties) if (row[p] !== undefined) col.set(e, row[p] as AttrValue);
   }
 
+  /** The instants (epoch ms) of a contact's interactions of one type, newest first. */
+  times(contact: number, type: string): number[] {
+    const out: number[] = [];
+    const code = this.types.find(type);
+    if (code === undefined || contact >= this.head.data.length) return out;
+    for (let e = this.head.data[contact]!; e !== 0; e = this.next.data[e]!) if (this.type.data[e] === code) out.push(this.at.data[e]!);
+    return out;
+  }
+
   /** A contact's interactions (of one type, if given) as plain rows: type, occurred_at and the held properties. */
   rows(contact: number, type?: string): { type: string; occurred_at: Date; [property: string]: AttrValue }[] {
     const out: { type: string; occurred_at: Date; [property: string]: AttrValue }[] = [];

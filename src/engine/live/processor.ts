@@ -4,7 +4,7 @@ import type { QueueEntry } from '../records/change-capture.js';
 import type { SqlRunner, Store } from '../../store/store.js';
 import type { Clock } from '../clock.js';
 import { contactExists, type ContactData } from '../contact/evaluate.js';
-import { nextChangeAt } from '../contact/next-change.js';
+import { nextChangeMs } from '../contact/next-change.js';
 import { segmentRepository } from '../segments/repository.js';
 import type { SegmentRecord } from '../segments/types.js';
 import { checkpointToRun } from './checkpoints.js';
@@ -543,8 +543,8 @@ const NOTHING_INLINE = (): undefined => undefined;
 function reschedule(registry: SchemaRegistry, plan: LivePlan, data: ContactData, dues: DueMap, evaluated: readonly SegmentRecord[], at: Date): void {
   for (const s of evaluated) {
     if (!plan.deps.get(s.id)!.timeDependent) continue;
-    const next = contactExists(data) ? nextChangeAt(s.definition.query!, data, { registry, now: at, inlineQuery: NOTHING_INLINE }) : undefined;
-    if (next) dues.set(s.id, next.getTime());
+    const next = nextChangeMs(s.definition.query!, data, { registry, now: at, inlineQuery: NOTHING_INLINE });
+    if (next !== Infinity) dues.set(s.id, next);
     else dues.delete(s.id);
   }
 }

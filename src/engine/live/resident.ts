@@ -407,6 +407,7 @@ class HeldContact implements ContactData {
   private relatedRows: Record<string, RecordRow | undefined> | undefined;
   private rows: InteractionRow[] | undefined;
   private byType: Map<string, InteractionRow[]> | undefined;
+  private timesByType: Map<string, number[]> | undefined;
 
   constructor(
     private readonly contacts: RecordColumns,
@@ -430,6 +431,7 @@ class HeldContact implements ContactData {
     this.relatedRows = undefined;
     this.rows = undefined;
     this.byType = undefined;
+    this.timesByType = undefined;
   }
 
   get related(): Record<string, RecordRow | undefined> {
@@ -449,6 +451,13 @@ class HeldContact implements ContactData {
   get interactions(): InteractionRow[] {
     this.rows ??= this.interactionColumns.rows(this.i) as InteractionRow[];
     return this.rows;
+  }
+
+  timesOf(type: string): readonly number[] {
+    this.timesByType ??= new Map();
+    let times = this.timesByType.get(type);
+    if (!times) this.timesByType.set(type, (times = this.interactionColumns.times(this.i, type)));
+    return times;
   }
 
   ofType(type: string): readonly InteractionRow[] {
