@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/engine/clock.js';
 import { Engine } from '../src/engine/engine.js';
@@ -125,5 +126,24 @@ describe('checkpoints of a long-running process', () => {
     await engine.close();
     expect(engine.live.checkpoints.light.count).toBe(light);
     expect(engine.live.checkpoints.vacuum.count).toBe(1);
+  });
+
+  it("leave one core to the JS main thread: DuckDB gets the rest, a one-shot command DuckDB's default", async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const threads = async (resident: boolean): Promise<number> => {
+      const engine = await Engine.open({ db: `${dir}/threads-${resident}.duckdb`, clock: fixedClock(TEST_NOW), resident });
+      try {
+        const [row] = await engine.store.all<{ n: number }>("SELECT current_setting('threads') AS n");
+        return Number(row!.n);
+      } finally {
+        await engine.close();
+      }
+    };
+    const plain = await DuckDBStore.open(':memory:');
+    const [byDefault] = await plain.all<{ n: number }>("SELECT current_setting('threads') AS n");
+    await plain.close();
+    expect(await threads(true)).toBe(Math.max(1, availableParallelism() - 1));
+    expect(await threads(false)).toBe(Number(byDefault!.n));
   });
 });
