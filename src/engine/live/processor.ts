@@ -212,7 +212,7 @@ export class LiveProcessor {
    * date in the background, on a second connection, while batches go on: applied every second
    * on the batches' own connection it took ~0.3 s of every second at 10,000 interactions/s
    * (the removals scan the whole table, whatever their number). Then the schedule's superseded
-   * rows, and a checkpoint when one is due (./checkpoints.ts). `syncNow`: start the background
+   * rows (also in the background), and a checkpoint when one is due (./checkpoints.ts). `syncNow`: start the background
    * sync whatever its cadence. `closing`: the process ends, so the checkpoint is a vacuuming one
    * (after a light one, a vacuum would find no row group changed and reclaim nothing).
    */
@@ -222,14 +222,11 @@ export class LiveProcessor {
     if (this.deferred > 0 && !this.background && this.exclusiveHolds === 0 && syncDue) {
       this.syncInBackground();
     }
-    if (this.appendedDues > COMPACT_AFTER) {
-      this.appendedDues = 0;
-      await this.store.transaction((tx) => compactSchedule(tx));
-      this.compacted = true;
-      this.thinned = true;
-    }
+    if (this.appendedDues > COMPACT_AFTER && !this.background && this.exclusiveHolds === 0) this.compactInBackground();
+    // A closing process's vacuum comes after whatever runs in the background.
+    if (options.closing) await this.settle();
     // A long-running process (its WAL trigger raised, see Engine.open) checkpoints here; not
-    // while the background sync runs, which the checkpoint would have to wait for.
+    // while a background sync or compaction runs, which the checkpoint would have to wait for.
     if (!this.source.defersMemberships || this.background) return;
     const kind = options.closing
       ? 'vacuum'
@@ -269,7 +266,7 @@ export class LiveProcessor {
   private thinned = false;
   private compacted = false;
   private lastSync = performance.now();
-  /** The background sync in flight, if any; it never rejects. */
+  /** The background sync or schedule compaction in flight, if any; it never rejects. */
   private background: Promise<void> | undefined;
   /** Writers of segments or memberships under way (`exclusive`): no background sync starts. */
   private exclusiveHolds = 0;
@@ -285,6 +282,31 @@ export class LiveProcessor {
         () => {
           // Rolled back: the entries wait for the next sync, which reports a lasting failure.
           this.deferred += taken;
+        },
+      )
+      .finally(() => {
+        this.background = undefined;
+      });
+  }
+
+  /**
+   * Drop the schedule's superseded rows on the background connection: rewriting ~7M rows took
+   * ~5 s, which on the batches' own connection stopped the live loop that long. Rows appended
+   * meanwhile are newer than any it deletes (a superseded row stays superseded), so batches go on.
+   */
+  private compactInBackground(): void {
+    const taken = this.appendedDues;
+    this.appendedDues = 0;
+    this.background = this.store
+      .backgroundTransaction((tx) => compactSchedule(tx))
+      .then(
+        () => {
+          this.compacted = true;
+          this.thinned = true;
+        },
+        () => {
+          // Rolled back: tried again at a later idle moment.
+          this.appendedDues += taken;
         },
       )
       .finally(() => {
