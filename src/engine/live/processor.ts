@@ -275,18 +275,8 @@ export class LiveProcessor {
   private syncInBackground(): void {
     const taken = this.deferred;
     this.deferred = 0;
-    this.background = this.store
-      .backgroundTransaction((tx) => syncMemberships(tx))
-      .then(
-        (done) => this.synced(done),
-        () => {
-          // Rolled back: the entries wait for the next sync, which reports a lasting failure.
-          this.deferred += taken;
-        },
-      )
-      .finally(() => {
-        this.background = undefined;
-      });
+    // Rolled back: the entries wait for the next sync, which reports a lasting failure.
+    this.inBackground(syncMemberships, (done) => this.synced(done), () => (this.deferred += taken));
   }
 
   /**
@@ -297,18 +287,19 @@ export class LiveProcessor {
   private compactInBackground(): void {
     const taken = this.appendedDues;
     this.appendedDues = 0;
+    const compacted = (): void => {
+      this.compacted = true;
+      this.thinned = true;
+    };
+    // Rolled back: tried again at a later idle moment.
+    this.inBackground(compactSchedule, compacted, () => (this.appendedDues += taken));
+  }
+
+  /** Run `work` in a transaction on the background connection; `background` holds it until it ends (never rejecting). */
+  private inBackground<T>(work: (tx: SqlRunner) => Promise<T>, done: (out: T) => void, failed: () => void): void {
     this.background = this.store
-      .backgroundTransaction((tx) => compactSchedule(tx))
-      .then(
-        () => {
-          this.compacted = true;
-          this.thinned = true;
-        },
-        () => {
-          // Rolled back: tried again at a later idle moment.
-          this.appendedDues += taken;
-        },
-      )
+      .backgroundTransaction(work)
+      .then(done, failed)
       .finally(() => {
         this.background = undefined;
       });
@@ -322,7 +313,7 @@ export class LiveProcessor {
     this.liveRows = done.rows;
   }
 
-  /** Wait for the background sync, if one is in flight. */
+  /** Wait for the background sync or compaction, if one is in flight. */
   private async settle(): Promise<void> {
     while (this.background) await this.background;
   }
