@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DueColumns, InteractionColumns, MemberMatrix, RecordColumns, ValueColumn } from './columns.js';
+import { DueColumns, InteractionColumns, MemberMatrix, PagedFloat64, RecordColumns, ValueColumn } from './columns.js';
 
 describe('ValueColumn', () => {
   it('gives back numbers, instants, text, booleans and nulls as they were set', () => {
@@ -72,6 +72,17 @@ function instants(d: DueColumns, contact: number): Map<string, number> {
   d.forEach(contact, (ms, segmentId) => out.set(segmentId, ms));
   return out;
 }
+
+describe('PagedFloat64', () => {
+  it('holds values on either side of a page boundary, and reads unset slots as 0', () => {
+    const a = new PagedFloat64();
+    const edge = 1 << 20;
+    a.ensure(edge * 2 + 5);
+    for (const i of [0, edge - 1, edge, edge + 1, edge * 2 + 5]) a.set(i, i + 0.5);
+    expect([0, edge - 1, edge, edge + 1, edge * 2 + 5].map((i) => a.get(i))).toEqual([0.5, edge - 0.5, edge + 0.5, edge + 1.5, edge * 2 + 5.5]);
+    expect(a.get(edge + 2)).toBe(0);
+  });
+});
 
 describe('DueColumns', () => {
   it('sets and clears instants, drops by segment and reuses freed entries', () => {
