@@ -3,8 +3,7 @@ import type { JsonShape } from '../json-shape.js';
 
 export type SegmentStatus = 'draft' | 'live' | 'stopped' | 'error';
 
-/** Why a membership changed; recorded with every entry and exit. */
-/** Why a membership changed; the change log stores it as an ENUM of these words (migration 7). */
+/** Why a membership changed, recorded with every entry and exit; the change log stores it as an ENUM of these words (migration 7). */
 export const CHANGE_CAUSES = ['go_live', 'definition_edit', 'refresh', 'manual', 'data_change', 'time'] as const;
 export type ChangeCause = (typeof CHANGE_CAUSES)[number];
 /** A change log entry's direction, stored as an ENUM of these words. */
