@@ -172,6 +172,18 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.run('ALTER TABLE membership_changes ALTER COLUMN cause TYPE membership_change_cause');
     },
   },
+  {
+    version: 8,
+    name: 'schema registry: display labels',
+    async up(db) {
+      // Only the labels an admin set are stored; every other name reads under a default derived
+      // from it (src/schema/labels.ts), so better defaults reach existing databases by themselves.
+      // `entity` is contact/account/lead/interaction (an attribute or a relation of it: their
+      // names are unique per entity) or 'interaction_type'.
+      await db.run(`CREATE TABLE schema_labels (
+        entity VARCHAR NOT NULL, name VARCHAR NOT NULL, label VARCHAR NOT NULL, PRIMARY KEY (entity, name))`);
+    },
+  },
 ];
 
 
