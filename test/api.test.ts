@@ -71,10 +71,16 @@ describe('HTTP API: happy paths over real HTTP', () => {
     expect(got.body.email).toBe('barbara@example.com');
     const search = await s.call('GET', '/contacts?search=LISKOV', { role: 'viewer' });
     expect(search.body.items.map((c: any) => c.id)).toEqual(['c9']);
+    expect(search.body.total).toBe(1);
+    // Any text attribute is searched: here the state.
+    const byState = await s.call('GET', '/contacts?search=tx', { role: 'viewer' });
+    expect(byState.body).toMatchObject({ items: [{ id: 'c4' }], total: 1 });
     const page1 = await s.call('GET', '/contacts?limit=2', { role: 'viewer' });
     expect(page1.body.items.map((c: any) => c.id)).toEqual(['c1', 'c2']);
+    expect(page1.body.total).toBe(5);
     const page2 = await s.call('GET', `/contacts?limit=2&cursor=${page1.body.next}`, { role: 'viewer' });
     expect(page2.body.items.map((c: any) => c.id)).toEqual(['c3', 'c4']);
+    expect(page2.body.total).toBe(5);
     const batch = await s.call('POST', '/contacts', { role: 'editor', body: [{ id: 'c10', first_name: 'Ken', state: 'NJ' }, { id: 'c11', first_name: 'Dennis', state: 'NJ' }] });
     expect(batch.body).toEqual({ received: 2, inserted: 2, updated: 0, skipped: 0 });
     expect((await s.call('DELETE', '/contacts/c11', { role: 'editor' })).status).toBe(204);
@@ -112,6 +118,10 @@ describe('HTTP API: happy paths over real HTTP', () => {
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toBe('"1"');
     expect(created.body).toMatchObject({ id: 'az', status: 'draft', version: 1 });
+    // A draft's members are evaluated per page; its first page counts them all.
+    const draftPage = await s.call('GET', '/segments/az/members?limit=1', { role: 'viewer' });
+    expect(draftPage.body).toMatchObject({ items: [{ id: 'c1' }], total: 2 });
+    expect((await s.call('GET', `/segments/az/members?limit=1&cursor=${draftPage.body.next}`, { role: 'viewer' })).body.total).toBeUndefined();
 
     const estimate = await s.call('POST', '/segments/estimate', { role: 'viewer', body: { ...AZ, id: undefined, query: { blocks: [...AZ.query.blocks, { relation: 'and_also', ...OPENERS.query.blocks[0] }] } } });
     expect(estimate.status).toBe(200);
@@ -139,11 +149,18 @@ describe('HTTP API: happy paths over real HTTP', () => {
     expect(validPage(page.body), JSON.stringify(validPage.errors)).toBe(true);
     expect(page.body.items.map((m: any) => m.id)).toEqual(['c1']);
     expect(page.body.items[0].email).toBe('ada@example.com');
+    expect(page.body.total).toBe(2);
     const next = await s.call('GET', `/segments/az/members?limit=1&cursor=${page.body.next}`, { role: 'viewer' });
     expect(next.body.items.map((m: any) => m.id)).toEqual(['c2']);
     expect(next.body.next).toBeUndefined();
     const searched = await s.call('GET', '/segments/az/members?search=turing', { role: 'viewer' });
     expect(searched.body.items.map((m: any) => m.id)).toEqual(['c2']);
+    expect(searched.body.total).toBe(1);
+    // Any text attribute of the member is searched (the state), and the first page counts them all.
+    const byState = await s.call('GET', '/segments/az/members?search=az&limit=1', { role: 'viewer' });
+    expect(byState.body).toMatchObject({ items: [{ id: 'c1' }], total: 2 });
+    const byStateNext = await s.call('GET', `/segments/az/members?search=az&limit=1&cursor=${byState.body.next}`, { role: 'viewer' });
+    expect(byStateNext.body.items.map((m: any) => m.id)).toEqual(['c2']);
 
     const csv = await fetch(`${s.base}/api/v1/segments/az/members.csv`, { headers: { authorization: `Bearer ${s.keys.viewer}` } });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);

@@ -16,7 +16,8 @@ async function fromMemory(engine: Engine, id: string): Promise<Record<string, un
     const page = await engine.memberPageFromMemory(id, after, 3);
     if (page === 'not_maintained') throw new Error(`${id} is not maintained`);
     out.push(...page.items.map((j) => JSON.parse(j) as Record<string, unknown>));
-    if (!page.next) return out;
+    // Every page says how many members there are in all.
+    if (!page.next) return (expect(page.total).toBe(out.length), out);
     after = page.next;
   }
 }

@@ -105,3 +105,9 @@ export const pageOf = (items: unknown) => ({
   required: ['items'],
   properties: { items: { type: 'array', items }, next: { type: 'string', description: 'cursor of the next page; absent on the last' } },
 });
+
+/** A page that may also say how many items there are in all (optional: older clients ignore it). */
+export const withTotal = (page: ReturnType<typeof pageOf>, description: string) => ({
+  ...page,
+  properties: { ...page.properties, total: { type: 'integer', minimum: 0, description } },
+});

@@ -201,18 +201,35 @@ export class Engine {
    * index kept current from the change log, the contacts from an in-memory directory (both
    * loaded on first use). A long-running process's fast path for member pages.
    */
-  async memberPageFromMemory(segmentId: string, after: string | undefined, limit: number): Promise<{ items: string[]; next?: string } | 'not_maintained'> {
+  async memberPageFromMemory(segmentId: string, after: string | undefined, limit: number): Promise<{ items: string[]; next?: string; total: number } | 'not_maintained'> {
     this.memberIndex ??= new MemberIndex(this.store.reader(), () => this.membershipEpoch);
     this.directory ??= new ContactDirectory(this.store.reader());
     const page = await this.memberIndex.page(segmentId, after, limit);
     if (page === 'not_maintained') return page;
     const items = await this.directory.get(page.ids);
-    return page.more && page.ids.length ? { items, next: page.ids[page.ids.length - 1]! } : { items };
+    const total = await this.memberTotal(page.all);
+    return page.more && page.ids.length ? { items, next: page.ids[page.ids.length - 1]!, total } : { items, total };
+  }
+
+  /**
+   * How many of a membership's ids have a contact (a stopped or static segment keeps the ids of
+   * contacts deleted since; pages leave those out, so the total does too). One walk of the ids,
+   * kept until the membership (a new array) or the set of contacts (the directory's version) changes.
+   */
+  private async memberTotal(ids: readonly string[]): Promise<number> {
+    const directory = this.directory!;
+    const version = directory.version;
+    const known = this.memberTotals.get(ids);
+    if (known && known.version === version) return known.total;
+    const total = await directory.count(ids);
+    this.memberTotals.set(ids, { version, total });
+    return total;
   }
 
   /** Counts committed writes of segments and memberships (the live path's and the segment service's): in-memory readers refresh when it moved. */
   private membershipEpoch = 0;
   private memberIndex: MemberIndex | undefined;
+  private readonly memberTotals = new WeakMap<readonly string[], { version: number; total: number }>();
   private directory: ContactDirectory | undefined;
 
   private importContext(): ImportContext {

@@ -8,7 +8,7 @@ import type { RecordKind } from '../../schema/types.js';
 import { badCursor, decodeCursor, encodeCursor } from '../cursor.js';
 import { httpProblem } from '../problem.js';
 import type { ApiContext } from '../server.js';
-import { cursorParam, idParams, limitParam, op, pageOf } from '../schemas.js';
+import { cursorParam, idParams, limitParam, op, pageOf, withTotal } from '../schemas.js';
 
 /** The most records one batch upsert takes; larger loads go through `segmata import`. */
 const MAX_BATCH = 10_000;
@@ -63,16 +63,16 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, settle }: A
     const tag = kind;
 
     api.get(`/${kind}`, {
-      schema: op('viewer', tag, `Search ${kind} by id, name or email (paged, in id order)`, {
+      schema: op('viewer', tag, `Search ${kind} by id or any text attribute (paged, in id order)`, {
         querystring: { type: 'object', additionalProperties: false, properties: { search: { type: 'string', maxLength: 200 }, limit: limitParam, cursor: cursorParam } },
-        response: { 200: pageOf({ $ref: 'record#' }) },
+        response: { 200: withTotal(pageOf({ $ref: 'record#' }), 'how many match in all: on every page of an unsearched list, on the first page of a search') },
       }),
       handler: async (request) => {
         const q = request.query as { search?: string; limit: number; cursor?: string };
         const after = decodeCursor(q.cursor);
         const page = await searchRecords(engine.store.reader(), engine.registry, kind, { limit: q.limit, ...(q.search ? { search: q.search } : {}), ...(after !== undefined ? { after } : {}) });
         const types = typesOf(entity);
-        return { items: page.items.map((r) => jsonRow(r, types)), ...(page.next ? { next: encodeCursor(page.next) } : {}) };
+        return { items: page.items.map((r) => jsonRow(r, types)), ...(page.next ? { next: encodeCursor(page.next) } : {}), ...(page.total !== undefined ? { total: page.total } : {}) };
       },
     });
 

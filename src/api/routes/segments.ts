@@ -7,12 +7,13 @@ import { eachMember, memberHistory, memberPage, overlaps, type HistoryBucket } f
 import { csvLines } from '../../engine/segments/csv-lines.js';
 import type { ChangeRow } from '../../engine/segments/members.js';
 import type { SegmentJson, SegmentRecord } from '../../engine/segments/types.js';
+import { searchedColumns } from '../../engine/records/read.js';
 import { csvField, jsonRow } from '../../engine/records/values.js';
 import { actorOf } from '../auth.js';
 import { badCursor, decodeCursor, encodeCursor } from '../cursor.js';
 import { httpProblem } from '../problem.js';
 import type { ApiContext } from '../server.js';
-import { cursorParam, idParams, limitParam, op, pageOf } from '../schemas.js';
+import { cursorParam, idParams, limitParam, op, pageOf, withTotal } from '../schemas.js';
 
 const STATUSES = ['draft', 'live', 'stopped', 'error'] as const;
 const TYPES = ['dynamic', 'static', 'compound'] as const;
@@ -273,10 +274,10 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
   });
 
   api.get('/segments/:id/members', {
-    schema: op('viewer', 'segments', 'Members with their contact attributes, in contact-id order (cursor paging, stable while members change)', {
+    schema: op('viewer', 'segments', 'Members with their contact attributes, in contact-id order (cursor paging, stable while members change); `search` matches the id and any text attribute', {
       params: idParams('id'),
       querystring: { type: 'object', additionalProperties: false, properties: { limit: limitParam, cursor: cursorParam, search: { type: 'string', maxLength: 200 } } },
-      response: { 200: pageOf({ $ref: 'record#' }) },
+      response: { 200: withTotal(pageOf({ $ref: 'record#' }), 'how many members (matching the search) in all: on every page of a stored membership, on the first page of a search or of a draft') },
     }),
     handler: async (request, reply) => {
       const { id } = request.params as { id: string };
@@ -291,12 +292,13 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
         const fast = await engine.memberPageFromMemory(id, after, q.limit);
         if (fast !== 'not_maintained') {
           const next = fast.next ? `,"next":${JSON.stringify(encodeCursor(fast.next))}` : '';
-          return reply.type('application/json; charset=utf-8').send(`{"items":[${fast.items.join(',')}]${next}}`);
+          return reply.type('application/json; charset=utf-8').send(`{"items":[${fast.items.join(',')}]${next},"total":${fast.total}}`);
         }
       }
-      const page = await memberPage(reader, await segments.memberSource(id, reader), { limit: q.limit, ...(after !== undefined ? { after } : {}), ...(q.search ? { search: q.search } : {}) });
+      const searchIn = searchedColumns(engine.registry, 'contact');
+      const page = await memberPage(reader, await segments.memberSource(id, reader), { limit: q.limit, searchIn, ...(after !== undefined ? { after } : {}), ...(q.search ? { search: q.search } : {}) });
       const types = new Map(engine.registry.attributes('contact').map((a) => [a.name, a.type as string]));
-      return { items: page.items.map((r) => jsonRow(r, types)), ...(page.next ? { next: encodeCursor(page.next) } : {}) };
+      return { items: page.items.map((r) => jsonRow(r, types)), ...(page.next ? { next: encodeCursor(page.next) } : {}), ...(page.total !== undefined ? { total: page.total } : {}) };
     },
   });
 

@@ -22,6 +22,17 @@ export class ContactDirectory {
     else for (const id of ids) this.stale.add(id);
   }
 
+  /** Moves whenever the set of contacts held may have changed (a count of `ids` taken before it moved is stale). */
+  version = 0;
+
+  /** How many of `ids` have a contact (ids of contacts deleted since are left out, as `get` does). */
+  async count(ids: readonly string[]): Promise<number> {
+    const rows = await this.current();
+    let n = 0;
+    for (const id of ids) if (rows.has(id)) n++;
+    return n;
+  }
+
   /** The rows of `ids` as JSON texts, in that order (an id without a contact is left out). */
   async get(ids: readonly string[]): Promise<string[]> {
     const rows = await this.current();
@@ -40,7 +51,7 @@ export class ContactDirectory {
       this.loading = undefined;
     }
     if (!this.rows) {
-      this.loading ??= this.read().then((m) => (this.rows = m));
+      this.loading ??= this.read().then((m) => ((this.version += 1), (this.rows = m)));
       await this.loading;
     }
     const rows = this.rows!;
@@ -48,11 +59,15 @@ export class ContactDirectory {
       const ids = [...this.stale];
       this.stale = new Set();
       const fresh = await this.read(ids);
+      const before = rows.size;
+      let removed = false;
       for (const id of ids) {
         const json = fresh.get(id);
-        if (json === undefined) rows.delete(id);
+        if (json === undefined) removed = rows.delete(id) || removed;
         else rows.set(id, json);
       }
+      // Only a contact added or removed changes a count; an edited one does not.
+      if (removed || rows.size !== before) this.version += 1;
     }
     return rows;
   }

@@ -7,8 +7,13 @@ import type { EntityKind } from './upsert.js';
 
 export const KIND_OF: Readonly<Record<EntityKind, RecordKind>> = { contacts: 'contact', accounts: 'account', leads: 'lead' };
 
-/** The attributes a search matches (case-insensitive substring), those of them that exist. */
-const SEARCHED = ['first_name', 'last_name', 'email', 'name', 'topic'];
+/**
+ * The columns a search matches (case-insensitive substring): the id and every text attribute,
+ * so a city or a job title finds a record as a name or an email does.
+ */
+export function searchedColumns(registry: SchemaRegistry, kind: RecordKind): string[] {
+  return ['id', ...registry.attributes(kind).filter((a) => a.type === 'string' && a.name !== 'id').map((a) => a.name)];
+}
 
 export async function getRecord(store: SqlRunner, kind: EntityKind, id: string): Promise<Row> {
   const [row] = await store.all(`SELECT * FROM ${store.dialect.ident(TABLES[KIND_OF[kind]])} WHERE id = $1`, [id]);
@@ -20,11 +25,15 @@ export interface RecordPage {
   items: Row[];
   /** Pass back as `after` for the next page; absent on the last. */
   next?: string;
+  /** How many records match in all (see `searchRecords` for when it is counted). */
+  total?: number;
 }
 
 /**
  * Records in id order, `limit` at a time after id `after` (keyset paging: stable while records
- * are added or removed), optionally those whose id, name or email contains `search`.
+ * are added or removed), optionally those whose id or any text attribute contains `search`.
+ * The total is counted on every page of an unsearched list (a count of one column) and on the
+ * first page of a search (a second scan, not repeated for each later page of it).
  */
 export async function searchRecords(
   store: SqlRunner,
@@ -34,16 +43,18 @@ export async function searchRecords(
 ): Promise<RecordPage> {
   const d = store.dialect;
   const recordKind = KIND_OF[kind];
-  const columns = ['id', ...SEARCHED.filter((name) => registry.attribute(recordKind, name))];
-  const params: (string | number)[] = [options.after ?? ''];
-  let where = 'id > $1';
-  if (options.search) {
-    params.push(options.search);
-    where += ` AND (${columns.map((c) => d.containsCI(d.ident(c), '$2')).join(' OR ')})`;
-  }
-  const rows = await store.all(`SELECT * FROM ${d.ident(TABLES[recordKind])} WHERE ${where} ORDER BY id LIMIT ${Math.floor(options.limit) + 1}`, params);
+  const table = d.ident(TABLES[recordKind]);
+  const search = options.search;
+  /** The search as a condition on the record, its needle bound as `param`. */
+  const matches = (param: string): string => (search ? `(${searchedColumns(registry, recordKind).map((c) => d.containsCI(d.ident(c), param)).join(' OR ')})` : 'TRUE');
+  const rows = await store.all(`SELECT * FROM ${table} WHERE id > $1 AND ${matches('$2')} ORDER BY id LIMIT ${Math.floor(options.limit) + 1}`, [options.after ?? '', ...(search ? [search] : [])]);
   const items = rows.slice(0, options.limit);
-  return rows.length > options.limit ? { items, next: String(items[items.length - 1]!.id) } : { items };
+  const page: RecordPage = rows.length > options.limit ? { items, next: String(items[items.length - 1]!.id) } : { items };
+  if (!search || options.after === undefined) {
+    const [row] = await store.all<{ n: number | bigint }>(`SELECT count(*) AS n FROM ${table} WHERE ${matches('$1')}`, search ? [search] : []);
+    page.total = Number(row?.n ?? 0);
+  }
+  return page;
 }
 
 /** Where a page of a contact's timeline ends: the last interaction's instant and row. */

@@ -89,14 +89,15 @@ export class MemberIndex {
   ) {}
 
   /**
-   * Up to `limit` member ids after `after`, and whether more follow; `not_maintained` for a
-   * draft or a segment in error (its members are an evaluation, not stored).
+   * Up to `limit` member ids after `after`, whether more follow, and every member id held (the
+   * same array until the membership changes, so a count over it can be kept); `not_maintained`
+   * for a draft or a segment in error (its members are an evaluation, not stored).
    */
-  async page(segmentId: string, after: string | undefined, limit: number): Promise<{ ids: string[]; more: boolean } | 'not_maintained'> {
+  async page(segmentId: string, after: string | undefined, limit: number): Promise<{ ids: string[]; more: boolean; all: readonly string[] } | 'not_maintained'> {
     const h = await this.current(segmentId);
     if (h === 'not_maintained') return h;
     const from = after === undefined ? 0 : firstAfter(h.ids, after);
-    return { ids: h.ids.slice(from, from + limit), more: from + limit < h.ids.length };
+    return { ids: h.ids.slice(from, from + limit), more: from + limit < h.ids.length, all: h.ids };
   }
 
   private async current(segmentId: string): Promise<Held | 'not_maintained'> {
