@@ -65,7 +65,7 @@ describe('segmata CLI: the README walk-through', () => {
 
     expect((await segmata(dir, 'segments', 'create', join(dir, 'az-openers.json'))).code).toBe(0);
     const live = await segmata(dir, 'segments', 'go-live', 'az-openers');
-    expect(live.stdout).toContain('1 members (1 entered, 0 exited)');
+    expect(live.stdout).toContain('1 member (1 entered, 0 exited)');
 
     expect((await segmata(dir, 'segments', 'members', 'az-openers')).stdout).toBe('C1\n');
     const csv = await segmata(dir, 'segments', 'members', 'az-openers', '--format', 'csv');
@@ -84,8 +84,9 @@ describe('segmata CLI: the README walk-through', () => {
   it('explains, block by block, why a contact is out', async () => {
     const r = await segmata(dir, 'segments', 'explain', 'az-openers', 'C2');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('state is "AZ" — actual: "AZ"');
-    expect(r.stdout).toMatch(/3\. but not contacts with form_submit ever, at least once: matches \(1 matching\) → so far OUT/);
+    expect(r.stdout).toContain('State is "AZ" — actual: "AZ"');
+    // A but-not block reads by its effect on the result: this one takes C2 out.
+    expect(r.stdout).toContain('3. but not contacts with Form submitted at least once: excluded by this block: the contact matches it (1 matching interaction) → so far OUT');
     expect(r.stdout).toContain('Result: NOT A MEMBER');
   });
 
@@ -114,7 +115,7 @@ describe('segmata CLI: the README walk-through', () => {
   it('manages static segments and templates', async () => {
     const stat = file('vip.json', JSON.stringify({ id: 'vip', name: 'VIP', type: 'static', members: ['C1', 'C3'] }));
     expect((await segmata(dir, 'segments', 'create', stat)).stdout).toContain('2 members');
-    expect((await segmata(dir, 'segments', 'remove-members', 'vip', 'C1')).stdout).toContain('segment vip has 1 members');
+    expect((await segmata(dir, 'segments', 'remove-members', 'vip', 'C1')).stdout).toBe('removed 1 member; segment vip has 1 member\n');
     const unknown = await segmata(dir, 'segments', 'add-members', 'vip', 'C404');
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('C404');

@@ -37,6 +37,8 @@ export interface Backend {
   addAttribute(entity: RecordKind, name: string, type: AttributeType, queryable: boolean): Promise<void>;
   addInteractionType(name: string, queryable: boolean): Promise<void>;
   setQueryable(entity: string, name: string, queryable: boolean): Promise<void>;
+  /** Set the display label of an attribute, relation or interaction type; null: back to the default. */
+  setLabel(entity: string, name: string, label: string | null): Promise<void>;
   deleteRecords(kind: EntityKind, ids: string[]): Promise<number>;
   /** Contact attribute name → type (how to print member rows). */
   contactTypes(): Promise<Map<string, string>>;

@@ -1,4 +1,6 @@
 export { csvField, jsonValue, plain } from '../engine/records/values.js';
+/** "1 member", "2 members": a count and its noun in agreement, in every message. */
+export { plural } from '../definition/describe.js';
 /** Small text renderers for the terminal: aligned tables, CSV fields, dates. */
 
 export function table(headers: string[], rows: (string | number)[][]): string {

@@ -23,7 +23,7 @@ export function localBackend(engine: Engine): Backend {
     members: (id, withProfile) => engine.members(id, withProfile),
     async explain(id, contactId) {
       const e = await engine.explain(id, contactId);
-      return { json: e, text: describeExplanation(e, (await segments.get(id)).definition.query?.blocks ?? []) };
+      return { json: e, text: describeExplanation(e, (await segments.get(id)).definition.query?.blocks ?? [], await engine.labels()) };
     },
     changes: (id, since, after) => engine.changes(id, since, after),
     follow: (_id, onChanges) => followLive(engine, { afterEach: onChanges }),
@@ -32,6 +32,7 @@ export function localBackend(engine: Engine): Backend {
     addAttribute: (entity, name, type, queryable) => engine.addAttribute(entity, name, type, queryable),
     addInteractionType: (name, queryable) => engine.addInteractionType(name, queryable),
     setQueryable: (entity, name, queryable) => engine.setQueryable(entity, name, queryable),
+    setLabel: (entity, name, label) => engine.setLabel(entity, name, label),
     deleteRecords: (kind, ids) => engine.deleteRecords(kind, ids),
     contactTypes: async () => new Map(engine.registry.attributes('contact').map((a) => [a.name, a.type as string])),
     createKey: (role, name) => createKey(engine.store, role, name, engine.clock()),

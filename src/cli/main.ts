@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isSegmataError } from '../errors.js';
 import { registerDeleteCommand } from './commands/delete.js';
@@ -10,6 +13,21 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerTemplateCommands } from './commands/templates.js';
 import { registerWatchCommand } from './commands/watch.js';
 
+/**
+ * The version in Segmata's package.json: the nearest one up from this file, which runs from
+ * src/cli (through tsx) or from dist/src/cli (compiled).
+ */
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 5; up++, dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+    if (pkg.name === 'segmata' && typeof pkg.version === 'string') return pkg.version;
+  }
+  return 'unknown';
+}
+
 export function buildProgram(): Command {
   const program = new Command('segmata')
     .description('Segmata — open-source marketing segmentation: live segments over contacts, accounts and interactions')
@@ -17,6 +35,7 @@ export function buildProgram(): Command {
     .option('--now <iso>', 'evaluate as of this instant (default: $SEGMATA_NOW or the system clock)')
     .option('--server <url>', 'work through a running server\'s HTTP API instead of a local database (default: $SEGMATA_SERVER)')
     .option('--key <key>', 'the API key for --server (default: $SEGMATA_KEY)')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerImportCommand(program);

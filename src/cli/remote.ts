@@ -5,7 +5,8 @@ import type { ImportReport } from '../engine/import/types.js';
 import type { ChangeRow } from '../engine/segments/members.js';
 import type { EvaluationResult, SegmentJson, SegmentRecord } from '../engine/segments/types.js';
 import { SegmataError, type ErrorCode, type Issue } from '../errors.js';
-import type { AttributeType, RecordKind, SchemaSnapshot } from '../schema/types.js';
+import type { LabelDef, LabelOwner } from '../schema/labels.js';
+import type { AttributeType, EntityName, RecordKind, SchemaSnapshot } from '../schema/types.js';
 import type { Row } from '../store/store.js';
 import type { Backend } from './backend.js';
 
@@ -156,15 +157,29 @@ export function remoteBackend(server: string, key: string): Backend {
       return { ...body!, file: path };
     },
     async schema() {
-      const doc = await call<{ entities: { name: RecordKind; attributes: { name: string; type: AttributeType; queryable: boolean; builtin: boolean }[] }[]; interactionTypes: { name: string; queryable: boolean; builtin: boolean }[] }>('GET', '/schema');
+      type Labelled = { name: string; label: string; defaultLabel: string };
+      const doc = await call<{
+        entities: { name: RecordKind; attributes: (Labelled & { type: AttributeType; queryable: boolean; builtin: boolean })[] }[];
+        interactionTypes: (Labelled & { queryable: boolean; builtin: boolean })[];
+        relations: (Labelled & { from: EntityName })[];
+      }>('GET', '/schema');
+      // The snapshot lists only the labels set, as the local registry does: those unlike their default.
+      const set = (entity: LabelOwner, items: Labelled[]): LabelDef[] =>
+        items.filter((i) => i.label !== i.defaultLabel).map((i) => ({ entity, name: i.name, label: i.label }));
       return {
-        attributes: doc.entities.flatMap((e) => e.attributes.map((a) => ({ entity: e.name, ...a }))),
-        interactionTypes: doc.interactionTypes,
+        attributes: doc.entities.flatMap((e) => e.attributes.map(({ label: _l, defaultLabel: _d, ...a }) => ({ entity: e.name, ...a }))),
+        interactionTypes: doc.interactionTypes.map(({ label: _l, defaultLabel: _d, ...t }) => t),
+        labels: [
+          ...doc.entities.flatMap((e) => set(e.name, e.attributes)),
+          ...doc.relations.flatMap((r) => set(r.from, [r])),
+          ...set('interaction_type', doc.interactionTypes),
+        ],
       } satisfies SchemaSnapshot;
     },
     addAttribute: async (entity, name, type, queryable) => void (await call('POST', '/schema/attributes', { entity, name, type, queryable })),
     addInteractionType: async (name, queryable) => void (await call('POST', '/schema/interaction-types', { name, queryable })),
     setQueryable: async (entity, name, queryable) => void (await call('POST', '/schema/queryable', { entity, name, queryable })),
+    setLabel: async (entity, name, label) => void (await call('POST', '/schema/labels', { entity, name, label })),
     deleteRecords: async (kind, ids) => (await call<{ deleted: number }>('POST', `/${kind}/delete`, { ids })).deleted,
     async contactTypes() {
       const s = await this.schema();

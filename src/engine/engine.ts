@@ -2,8 +2,9 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ContactDirectory } from './records/directory.js';
 import { MemberIndex } from './segments/member-index.js';
+import type { Labels } from '../schema/labels.js';
 import type { SchemaRegistry } from '../schema/registry.js';
-import { addAttribute, addInteractionType, loadRegistry, setQueryable } from '../schema/store.js';
+import { addAttribute, addInteractionType, loadRegistry, setLabel, setQueryable } from '../schema/store.js';
 import type { AttributeType, RecordKind } from '../schema/types.js';
 import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
@@ -120,6 +121,18 @@ export class Engine {
   async setQueryable(entity: string, name: string, queryable: boolean): Promise<void> {
     await setQueryable(this.store, this.reg, entity, name, queryable);
     this.reg = await loadRegistry(this.store);
+  }
+
+  /** Set (or with null or "", reset) the display label of an attribute, relation or interaction type. */
+  async setLabel(entity: string, name: string, label: string | null): Promise<void> {
+    await setLabel(this.store, this.reg, entity, name, label);
+    this.reg = await loadRegistry(this.store);
+  }
+
+  /** How names read in words (describe.ts, explain): the registry's labels, and segments under their names. */
+  async labels(): Promise<Labels> {
+    const all = await this.segments.list();
+    return this.reg.labels(new Map(all.map((s) => [s.id, s.name])));
   }
 
   /** Why is (or isn't) this contact a member of this segment, block by block. */

@@ -1,5 +1,6 @@
 import { SegmataError } from '../errors.js';
 import { RELATIONS } from './defaults.js';
+import { makeLabels, type LabelDef, type LabelOwner, type Labels } from './labels.js';
 import type { AttributeDef, AttributeType, EntityName, InteractionTypeDef, RecordKind, SchemaSnapshot } from './types.js';
 
 /** Attribute and property names become SQL column names, so they are kept to a safe shape. */
@@ -17,8 +18,12 @@ export interface ResolvedPath {
 export class SchemaRegistry {
   private readonly byKind = new Map<RecordKind, Map<string, AttributeDef>>();
   private readonly interactionTypes = new Map<string, InteractionTypeDef>();
+  private readonly labelsSet: readonly LabelDef[];
+  private readonly labelsOf: Labels;
 
   constructor(snapshot: SchemaSnapshot) {
+    this.labelsSet = snapshot.labels ?? [];
+    this.labelsOf = makeLabels(this.labelsSet);
     for (const a of snapshot.attributes) {
       let m = this.byKind.get(a.entity);
       if (!m) this.byKind.set(a.entity, (m = new Map()));
@@ -31,7 +36,29 @@ export class SchemaRegistry {
     return {
       attributes: [...this.byKind.values()].flatMap((m) => [...m.values()]),
       interactionTypes: [...this.interactionTypes.values()],
+      labels: [...this.labelsSet],
     };
+  }
+
+  /** How a name reads: the label an admin set, or the default derived from the name. */
+  label(entity: LabelOwner, name: string): string {
+    return this.labelsOf.of(entity, name);
+  }
+
+  /** The label an admin set, if any. */
+  customLabel(entity: LabelOwner, name: string): string | undefined {
+    return this.labelsSet.find((l) => l.entity === entity && l.name === name)?.label;
+  }
+
+  /** Labels for describe.ts and explain: these names, and segments under the names given. */
+  labels(segmentNames?: ReadonlyMap<string, string>): Labels {
+    return makeLabels(this.labelsSet, segmentNames);
+  }
+
+  /** Does `entity` have an attribute, a relation or (entity `interaction_type`) a type called `name`? */
+  hasLabelOwner(entity: LabelOwner, name: string): boolean {
+    if (entity === 'interaction_type') return this.interactionTypes.has(name);
+    return this.attribute(entity, name) !== undefined || RELATIONS.some((r) => r.from === entity && r.name === name);
   }
 
   attributes(kind: RecordKind): AttributeDef[] {

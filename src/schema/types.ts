@@ -1,4 +1,5 @@
 /** The schema registry: which entities, attributes and interaction types exist (SPEC §1). */
+import type { LabelDef } from './labels.js';
 
 export type AttributeType = 'string' | 'number' | 'boolean' | 'date' | 'datetime';
 export const ATTRIBUTE_TYPES: readonly AttributeType[] = ['string', 'number', 'boolean', 'date', 'datetime'];
@@ -37,4 +38,6 @@ export interface RelationDef {
 export interface SchemaSnapshot {
   attributes: AttributeDef[];
   interactionTypes: InteractionTypeDef[];
+  /** The display labels an admin set (./labels.ts); every other name reads under its default. */
+  labels?: LabelDef[];
 }

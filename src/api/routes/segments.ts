@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeOptions } from '../../engine/access/audit.js';
 import { describeExplanation } from '../../engine/contact/describe-explanation.js';
-import { describeBlocks } from '../../definition/describe.js';
+import { describeBlocks, outlineBlocks, plural } from '../../definition/describe.js';
 import { eachMember, memberHistory, memberPage, overlaps, type HistoryBucket } from '../../engine/segments/insights.js';
 import { csvLines } from '../../engine/segments/csv-lines.js';
 import type { ChangeRow } from '../../engine/segments/members.js';
@@ -187,14 +187,29 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
   });
 
   api.get('/segments/:id/summary', {
-    schema: op('viewer', 'segments', 'A segment\'s definition in plain words', {
+    schema: op('viewer', 'segments', 'A segment\'s definition in plain words (names under their display labels, segments under their names): on one line, and as an outline', {
       params: idParams('id'),
-      response: { 200: { type: 'object', required: ['id', 'summary'], properties: { id: { type: 'string' }, summary: { type: 'string' } } } },
+      response: {
+        200: {
+          type: 'object',
+          required: ['id', 'summary', 'outline'],
+          properties: {
+            id: { type: 'string' },
+            summary: { type: 'string', description: 'one line: groups in parentheses, blocks separated by "; and also", "; or", "; but not"' },
+            outline: {
+              type: 'array',
+              description: 'one item per block: `relation` (absent on the first), `text`, and `items` (the parts of a group or of an all/any/not, alike)',
+              items: { type: 'object', additionalProperties: true },
+            },
+          },
+        },
+      },
     }),
     handler: async (request) => {
       const s = await segments.get((request.params as { id: string }).id);
-      const summary = s.definition.query ? describeBlocks(s.definition.query.blocks) : `${s.memberCount} hand-picked contacts`;
-      return { id: s.id, summary };
+      const labels = await engine.labels();
+      if (!s.definition.query) return { id: s.id, summary: plural(s.memberCount, 'hand-picked contact'), outline: [] };
+      return { id: s.id, summary: describeBlocks(s.definition.query.blocks, labels), outline: outlineBlocks(s.definition.query.blocks, labels) };
     },
   });
 
@@ -362,7 +377,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
         member: e.member,
         storedMember: e.storedMember,
         blocks: JSON.parse(JSON.stringify(e.blocks)) as unknown[],
-        text: describeExplanation(e, s.definition.query?.blocks ?? []),
+        text: describeExplanation(e, s.definition.query?.blocks ?? [], await engine.labels()),
         now: e.now.toISOString(),
       };
     },

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { SegmataError } from '../../errors.js';
 import { withBackend } from '../context.js';
+import { plural } from '../format.js';
 import { readIds } from './segments.js';
 
 const KINDS = ['contacts', 'accounts', 'leads'] as const;
@@ -18,7 +19,7 @@ export function registerDeleteCommand(program: Command): void {
       const list = readIds(ids, opts.file);
       await withBackend(cmd, async (backend) => {
         const n = await backend.deleteRecords(kind as Kind, list);
-        console.log(`deleted ${n} ${kind}${n < list.length ? ` (${list.length - n} unknown id(s) ignored)` : ''}`);
+        console.log(`deleted ${plural(n, kind.replace(/s$/, ''), kind)}${n < list.length ? ` (${plural(list.length - n, 'unknown id')} ignored)` : ''}`);
       }, { writes: true });
     });
 }

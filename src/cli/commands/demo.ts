@@ -4,7 +4,7 @@ import { holdsData, loadDemo } from '../../engine/demo/load.js';
 import type { Engine } from '../../engine/engine.js';
 import { SegmataError } from '../../errors.js';
 import { withEngine } from '../context.js';
-import { table } from '../format.js';
+import { plural, table } from '../format.js';
 import { progressBar } from '../progress.js';
 
 function positiveInt(name: string, v: string): number {
@@ -18,7 +18,7 @@ async function summary(engine: Engine): Promise<void> {
     `SELECT (SELECT count(*) FROM contacts) AS contacts, (SELECT count(*) FROM accounts) AS accounts,
             (SELECT count(*) FROM leads) AS leads, (SELECT count(*) FROM interactions) AS interactions`,
   );
-  console.log(`database: ${counts?.contacts} contacts, ${counts?.accounts} accounts, ${counts?.leads} leads, ${counts?.interactions} interactions`);
+  console.log(`database: ${(['contacts', 'accounts', 'leads', 'interactions'] as const).map((k) => plural(Number(counts?.[k] ?? 0), k.slice(0, -1), k)).join(', ')}`);
   const segments = await engine.segments.list();
   if (segments.length) {
     console.log(table(['SEGMENT', 'TYPE', 'STATUS', 'MEMBERS'], segments.map((s) => [s.id, s.type, s.status, s.memberCount])));

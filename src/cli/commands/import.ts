@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { SegmataError } from '../../errors.js';
 import { withBackend } from '../context.js';
+import { plural } from '../format.js';
 import { progressBar } from '../progress.js';
 
 const KINDS = ['contacts', 'accounts', 'leads', 'interactions'] as const;
@@ -23,10 +24,10 @@ export function registerImportCommand(program: Command): void {
             onProgress: (p) => bar.update(p.phase, p.percent),
           });
           bar.stop();
-          const parts = [`${r.rows} rows read`, `${r.inserted} inserted`];
+          const parts = [`${plural(r.rows, 'row')} read`, `${r.inserted} inserted`];
           if (kind !== 'interactions') parts.push(`${r.updated} updated`);
           if (r.skipped) parts.push(`${r.skipped} skipped as already stored`);
-          if (r.bad.length) parts.push(`${r.badCount ?? r.bad.length} bad rows skipped`);
+          if (r.bad.length) parts.push(`${plural(r.badCount ?? r.bad.length, 'bad row')} skipped`);
           console.log(`${file}: ${parts.join(', ')} in ${(r.ms / 1000).toFixed(1)} s`);
           for (const b of r.bad.slice(0, 20)) console.error(`  ${file}:${b.line}${b.column ? ` column "${b.column}"` : ''}: ${b.reason}`);
           if (r.bad.length > 20) console.error(`  … and ${(r.badCount ?? r.bad.length) - 20} more`);

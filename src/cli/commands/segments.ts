@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseInstant } from '../../definition/operators.js';
 import { SegmataError } from '../../errors.js';
 import { withBackend, readJsonFile, write } from '../context.js';
-import { csvField, jsonValue, plain, table } from '../format.js';
+import { csvField, jsonValue, plain, plural, table } from '../format.js';
 import type { Backend } from '../backend.js';
 
 type Format = 'ids' | 'csv' | 'jsonl';
@@ -93,7 +93,7 @@ export function registerSegmentCommands(program: Command): void {
     .action(async (file: string, _o: unknown, cmd: Command) =>
       withBackend(cmd, async (backend) => {
         const s = await backend.segments.create(readJsonFile(file));
-        console.log(`created segment ${s.id} (${s.type}, ${s.status}, version ${s.version}${s.type === 'static' ? `, ${s.memberCount} members` : ''})`);
+        console.log(`created segment ${s.id} (${s.type}, ${s.status}, version ${s.version}${s.type === 'static' ? `, ${plural(s.memberCount, 'member')}` : ''})`);
       }),
     );
 
@@ -105,7 +105,7 @@ export function registerSegmentCommands(program: Command): void {
     .action(async (id: string, file: string, _o: unknown, cmd: Command) =>
       withBackend(cmd, async (backend) => {
         const s = await backend.segments.update(id, readJsonFile(file));
-        console.log(`updated segment ${s.id} to version ${s.version} (${s.status}${s.status === 'live' ? `, ${s.memberCount} members` : ''})`);
+        console.log(`updated segment ${s.id} to version ${s.version} (${s.status}${s.status === 'live' ? `, ${plural(s.memberCount, 'member')}` : ''})`);
       }),
     );
 
@@ -116,7 +116,7 @@ export function registerSegmentCommands(program: Command): void {
     .action(async (id: string, _o: unknown, cmd: Command) =>
       withBackend(cmd, async (backend) => {
         const r = await backend.segments.goLive(id);
-        console.log(`segment ${id} is live: ${r.members} members (${r.entered} entered, ${r.exited} exited) in ${r.ms.toFixed(0)} ms`);
+        console.log(`segment ${id} is live: ${plural(r.members, 'member')} (${r.entered} entered, ${r.exited} exited) in ${r.ms.toFixed(0)} ms`);
       }),
     );
 
@@ -153,7 +153,7 @@ export function registerSegmentCommands(program: Command): void {
       await withBackend(cmd, async (backend) => {
         const results = await backend.segments.refresh(opts.all ? undefined : id);
         if (results.length === 0) console.log('no live segments to refresh');
-        for (const r of results) console.log(`${r.segmentId}: ${r.members} members (${r.entered} entered, ${r.exited} exited) in ${r.ms.toFixed(0)} ms`);
+        for (const r of results) console.log(`${r.segmentId}: ${plural(r.members, 'member')} (${r.entered} entered, ${r.exited} exited) in ${r.ms.toFixed(0)} ms`);
       });
     });
 
@@ -196,7 +196,7 @@ export function registerSegmentCommands(program: Command): void {
         withBackend(cmd, async (backend) => {
           const n = await backend.segments.changeMembers(id, readIds(ids, opts.file), mode);
           const s = await backend.segments.get(id);
-          console.log(`${mode === 'add' ? 'added' : 'removed'} ${n} member(s); segment ${id} has ${s.memberCount} members`);
+          console.log(`${mode === 'add' ? 'added' : 'removed'} ${plural(n, 'member')}; segment ${id} has ${plural(s.memberCount, 'member')}`);
         }, { writes: true }),
       );
   }

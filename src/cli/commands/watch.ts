@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withEngine } from '../context.js';
+import { plural } from '../format.js';
 import { followLive } from '../watch.js';
 
 export function registerWatchCommand(program: Command): void {
@@ -13,7 +14,7 @@ export function registerWatchCommand(program: Command): void {
         });
         try {
           await followLive(engine, {
-            ready: (caughtUp) => process.stderr.write(`segmata watch: caught up (${caughtUp.contacts} contacts, ${caughtUp.changes} changes); watching\n`),
+            ready: (caughtUp) => process.stderr.write(`segmata watch: caught up (${plural(caughtUp.contacts, 'contact')}, ${plural(caughtUp.changes, 'change')}); watching\n`),
           });
         } finally {
           unsubscribe();

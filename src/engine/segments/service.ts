@@ -15,6 +15,7 @@ import { dropSegmentSchedule, scheduleSegment } from '../live/schedule.js';
 import { referrers, segmentRepository as repo } from './repository.js';
 import { LOCAL_ACTOR, recordAudit, type AuditAction, type ChangeOptions } from '../access/audit.js';
 import type { ChangeCause, Estimate, EvaluationResult, SegmentRecord } from './types.js';
+import { descriptionReadings, followDescription } from '../templates/description.js';
 
 export interface SegmentContext {
   store: Store;
@@ -170,7 +171,8 @@ export class SegmentService {
     const all = await this.list();
     const current = all.find((s) => s.id === id);
     if (!current) throw new SegmataError('not_found', `segment "${id}" does not exist`);
-    const def = validateDefinition(input, this.ctx, all, id);
+    // A description generated from the definition (a template's) follows the edit (templates/description.ts).
+    const def = followDescription(current.definition, validateDefinition(input, this.ctx, all, id), descriptionReadings(this.ctx.registry(), all));
     if (def.type !== current.type) {
       throw new SegmataError('invalid_definition', `type: a ${current.type} segment cannot become ${def.type}; create a new segment`, [
         { path: 'type', message: `expected "${current.type}"` },

@@ -3,11 +3,14 @@ import { idFromName } from '../../definition/parse.js';
 import { SegmataError } from '../../errors.js';
 import { BEHAVIOR_TEMPLATES } from './catalog/behavior.js';
 import { PROFILE_TEMPLATES } from './catalog/profile.js';
+import { DEFAULT_LABELS, type Labels } from '../../schema/labels.js';
+import { generatedDescription } from './description.js';
 import { resolveParams } from './params.js';
 import type { Template } from './types.js';
 
 export type { ParamType, ParamValue, ParamValues, Template, TemplateCategory, TemplateParam } from './types.js';
 export { parseParam } from './params.js';
+export { followDescription, generatedDescription } from './description.js';
 
 /** Segment templates shipped out of the box, as the product Segmata replaces does. */
 const TEMPLATES: readonly Template[] = [...PROFILE_TEMPLATES, ...BEHAVIOR_TEMPLATES];
@@ -35,10 +38,14 @@ export function instantiateTemplate(
   name: string,
   params: Readonly<Record<string, string>>,
   overrides: { id?: string; name?: string } = {},
+  labels: Labels = DEFAULT_LABELS,
 ): SegmentDefinition {
   const template = getTemplate(name);
   const built = template.build(resolveParams(template, params));
   const segmentName = overrides.name ?? built.name;
-  const { name: _generated, ...rest } = built;
-  return { id: overrides.id ?? idFromName(segmentName), name: segmentName, ...rest };
+  // The template's own prose describes the template; the segment gets its definition in plain
+  // words instead, which then follows the definition through edits (./description.ts).
+  const { name: _generated, description: _prose, ...rest } = built;
+  const description = generatedDescription(built.query, labels);
+  return { id: overrides.id ?? idFromName(segmentName), name: segmentName, ...(description === undefined ? {} : { description }), ...rest };
 }
