@@ -4,11 +4,11 @@ import type { ChangeOptions } from '../../engine/access/audit.js';
 import { describeExplanation } from '../../engine/contact/describe-explanation.js';
 import { describeBlocks, outlineBlocks, plural } from '../../definition/describe.js';
 import { eachMember, memberHistory, memberPage, overlaps, type HistoryBucket } from '../../engine/segments/insights.js';
-import { csvLines } from '../../engine/segments/csv-lines.js';
+import { csvCell, csvLines } from '../../engine/segments/csv-lines.js';
 import type { ChangeRow } from '../../engine/segments/members.js';
 import type { SegmentJson, SegmentRecord } from '../../engine/segments/types.js';
 import { searchedColumns } from '../../engine/records/read.js';
-import { csvField, jsonRow } from '../../engine/records/values.js';
+import { jsonRow } from '../../engine/records/values.js';
 import { actorOf } from '../auth.js';
 import { badCursor, decodeCursor, encodeCursor } from '../cursor.js';
 import { httpProblem } from '../problem.js';
@@ -328,7 +328,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
       const source = await segments.memberSource(id);
       // Streamed with backpressure: a chunk of rows is read only when the client took the last.
       const out = new PassThrough();
-      out.write(`${columns.map(csvField).join(',')}\n`);
+      out.write(`${columns.map((c) => csvCell(c)).join(',')}\n`);
       eachMember(engine.store.reader(), source, async (rows) => {
         // A client that went away ends the query (the read connection is not held for nothing).
         if (out.destroyed) throw new Error('the client went away');

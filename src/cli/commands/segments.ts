@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseInstant } from '../../definition/operators.js';
 import { SegmataError } from '../../errors.js';
 import { withBackend, readJsonFile, write } from '../context.js';
-import { csvField, jsonValue, plain, plural, table } from '../format.js';
+import { jsonValue, plural, table } from '../format.js';
+import { csvCell } from '../../engine/segments/csv-lines.js';
 import type { Backend } from '../backend.js';
 
 type Format = 'ids' | 'csv' | 'jsonl';
@@ -20,9 +21,10 @@ async function printMembers(backend: Backend, id: string, format: Format): Promi
       else {
         if (!header) {
           header = Object.keys(row);
-          out += `${header.map(csvField).join(',')}\n`;
+          out += `${header.map((k) => csvCell(k)).join(',')}\n`;
         }
-        out += `${header.map((k) => csvField(plain(row[k], types.get(k)))).join(',')}\n`;
+        // Text cells that a spreadsheet would run as formulas are neutralised, as in the API's export.
+        out += `${header.map((k) => csvCell(row[k], types.get(k))).join(',')}\n`;
       }
       n++;
     }
