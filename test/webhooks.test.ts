@@ -138,8 +138,83 @@ describe('webhooks', () => {
     await s.call('POST', '/segments', { role: 'editor', body: AZ });
     const bad = await s.call('POST', '/webhooks', { body: { segmentId: 'az', url: 'ftp://example.com/x' } });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].path).toBe('url');
+    expect(bad.body.errors[0].path).toBe('body.url');
     expect((await s.call('POST', '/webhooks', { body: { segmentId: 'nope', url: 'http://127.0.0.1:1/x' } })).status).toBe(404);
     expect((await s.call('GET', '/webhooks')).body.items).toEqual([]);
+  });
+
+  describe('destinations that are not public', () => {
+    const refused = [
+      'http://127.0.0.1:8080/x',
+      'http://127.1/x', // 127.0.0.1 in short form
+      'http://2130706433/x', // 127.0.0.1 as a number
+      'http://localhost:3000/x', // a name, refused by what it resolves to
+      'http://[::1]/x',
+      'http://[::ffff:127.0.0.1]/x',
+      'http://0.0.0.0/x',
+      'http://[::]/x',
+      'http://10.0.0.5/x',
+      'http://172.16.3.4/x',
+      'https://192.168.1.10/x',
+      'http://169.254.169.254/latest/meta-data/', // cloud metadata
+      'http://[fe80::1]/x',
+      'http://[fd00::1]/x',
+      'http://100.64.0.1/x',
+      'http://224.0.0.1/x',
+    ];
+
+    it('are refused at creation with the field at fault, and nothing is stored', async () => {
+      const s = await startServer({ webhooks: false, allowPrivateWebhooks: false });
+      open.push(s);
+      await s.call('POST', '/segments', { role: 'editor', body: AZ });
+      for (const url of refused) {
+        const r = await s.call('POST', '/webhooks', { body: { segmentId: 'az', url } });
+        expect(r.status, url).toBe(400);
+        expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(r.body.errors[0].path, url).toBe('body.url');
+        expect(r.body.detail, url).toMatch(/not a public address.*--allow-private-webhooks/);
+      }
+      expect((await s.call('GET', '/webhooks')).body.items).toEqual([]);
+    });
+
+    it('are refused at delivery too (a name that resolves to a private address later: DNS rebinding), and retried', async () => {
+      const receiver = new Receiver();
+      await receiver.start();
+      open.push({ close: () => receiver.stop() });
+      // Created while allowed, then delivered by a server that does not allow it: the check at
+      // delivery is what stands between a name that changed its address and the local network.
+      const first = await startServer({ webhooks: false, allowPrivateWebhooks: true });
+      open.push(first);
+      await first.call('POST', '/segments', { role: 'editor', body: AZ });
+      const viaName = (await first.call('POST', '/webhooks', { body: { segmentId: 'az', url: receiver.url.replace('127.0.0.1', 'localhost') } })).body;
+      const viaAddress = (await first.call('POST', '/webhooks', { body: { segmentId: 'az', url: receiver.url } })).body;
+      await first.stop();
+
+      const s = await startServer({ db: first.db, allowPrivateWebhooks: false });
+      open.push(s);
+      await s.call('POST', '/segments/az/go-live', { role: 'editor' });
+      for (const hook of [viaName, viaAddress]) {
+        const state = await until('a refused attempt', async () => {
+          const w = (await s.call('GET', `/webhooks/${hook.id}`)).body;
+          return w.attempts >= 1 ? w : undefined;
+        });
+        expect(state.lastError).toMatch(/loopback range, not a public address/);
+        expect(state.deliveredSeq).toBe(0);
+      }
+      expect(receiver.requests).toEqual([]);
+    });
+
+    it('are allowed when the server is started to allow them', async () => {
+      const receiver = new Receiver();
+      await receiver.start();
+      open.push({ close: () => receiver.stop() });
+      const s = await startServer({ allowPrivateWebhooks: true });
+      open.push(s);
+      await s.call('POST', '/segments', { role: 'editor', body: AZ });
+      const viaName = receiver.url.replace('127.0.0.1', 'localhost');
+      expect((await s.call('POST', '/webhooks', { body: { segmentId: 'az', url: viaName } })).status).toBe(201);
+      await s.call('POST', '/segments/az/go-live', { role: 'editor' });
+      await until('a delivery', async () => (receiver.requests.length >= 1 ? true : undefined));
+    });
   });
 });

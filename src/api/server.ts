@@ -19,6 +19,9 @@ import { registerStreamRoutes } from './routes/streams.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerImportRoutes } from './routes/imports.js';
 import { registerWebUi, webUiDir } from './web-ui.js';
+import { loggerOptions } from './logging.js';
+import { clientErrorHandler, MAX_HEADER_SIZE, MAX_PARAM_LENGTH, refuseLongUrls } from './limits.js';
+import { docsCsp, registerSecurityHeaders } from './security-headers.js';
 import { WebhookDispatcher, type DispatcherOptions } from '../engine/webhooks/dispatcher.js';
 
 export const API_PREFIX = '/api/v1';
@@ -35,6 +38,12 @@ export interface ServerOptions {
   webhooks?: DispatcherOptions | false;
   /** The built web UI to serve at `/` (default: dist/web, or $SEGMATA_WEB_DIR). */
   webDir?: string;
+  /**
+   * Webhooks may have loopback, private, link-local and other non-public destinations (a
+   * receiver on this machine or network). Off by default: such URLs are refused at creation
+   * and at each delivery (`segmata serve --allow-private-webhooks` turns it on).
+   */
+  allowPrivateWebhooks?: boolean;
 }
 
 /** Everything a route needs. */
@@ -52,6 +61,8 @@ export interface ApiContext {
   /** Open event streams, each ended by its function when the server closes. */
   streams: Set<() => void>;
   dispatcher: WebhookDispatcher;
+  /** ServerOptions.allowPrivateWebhooks. */
+  allowPrivateWebhooks: boolean;
 }
 
 function ajvFor(options: AjvOptions): Ajv {
@@ -67,11 +78,16 @@ function ajvFor(options: AjvOptions): Ajv {
  */
 export async function buildServer(engine: Engine, options: ServerOptions = {}): Promise<{ app: FastifyInstance; context: ApiContext }> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Request lines with secrets redacted (logging.ts).
+    logger: loggerOptions(options.logger),
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 128 ? req.headers['x-request-id'] : randomUUID()),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // Size limits answered as problem+json (limits.ts).
+    http: { maxHeaderSize: MAX_HEADER_SIZE },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    clientErrorHandler,
   });
   const context: ApiContext = {
     engine,
@@ -82,7 +98,12 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
       await engine.live.processPending().catch((e: unknown) => app.log.error({ err: e }, 'live segments: a pass after a write failed; the loop retries'));
     },
     streams: new Set(),
-    dispatcher: new WebhookDispatcher(engine.store, { ...(options.webhooks || {}), onError: (e) => app.log.error({ err: e }, 'webhooks: a pass failed; retrying') }),
+    dispatcher: new WebhookDispatcher(engine.store, {
+      ...(options.webhooks || {}),
+      allowPrivate: options.allowPrivateWebhooks ?? false,
+      onError: (e) => app.log.error({ err: e }, 'webhooks: a pass failed; retrying'),
+    }),
+    allowPrivateWebhooks: options.allowPrivateWebhooks ?? false,
   };
 
   const bodies = ajvFor({ coerceTypes: false, useDefaults: true, removeAdditional: false });
@@ -102,9 +123,12 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
   });
   for (const s of [...definitionSchemas, ...sharedSchemas]) app.addSchema(s);
 
+  // Security headers first, so that every answer has them, the refusals of later hooks too.
+  await registerSecurityHeaders(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  refuseLongUrls(app);
   app.setErrorHandler((error, request, reply) => {
     const p = toProblem(error, request);
     if (p.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -138,7 +162,7 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', transformStaticCSP: docsCsp });
   await registerWebUi(app, options.webDir ?? webUiDir());
 
   await app.register(

@@ -37,7 +37,7 @@ export const CONTACTS = [
  * `db`: reopen an existing database (a restart) instead of a fresh one with the test contacts;
  * its keys are made anew.
  */
-export async function startServer(options: { now?: string; live?: boolean; db?: string; webhooks?: DispatcherOptions | false; seed?: boolean } = {}): Promise<TestServer> {
+export async function startServer(options: { now?: string; live?: boolean; db?: string; webhooks?: DispatcherOptions | false; seed?: boolean; allowPrivateWebhooks?: boolean } = {}): Promise<TestServer> {
   const fresh = options.db === undefined;
   const { dir, cleanup } = fresh ? tempDir('segmata-api-') : { dir: '', cleanup: () => undefined };
   const db = options.db ?? `${dir}/api.duckdb`;
@@ -52,6 +52,8 @@ export async function startServer(options: { now?: string; live?: boolean; db?: 
     logger: process.env.SEGMATA_TEST_LOG ? { level: 'error' } : false,
     live: options.live ?? true,
     webhooks: options.webhooks ?? { retryBaseMs: 50, retryMaxMs: 200 },
+    // The tests' receivers listen on 127.0.0.1: allowed unless a test checks the refusal.
+    allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
   });
   const answered = new Set<string>();
   const reached = new Set<string>();

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isSegmataError, SegmataError } from '../../errors.js';
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks } from '../../engine/webhooks/store.js';
 import type { DeliveryJson, Webhook, WebhookJson } from '../../engine/webhooks/types.js';
 import type { ApiContext } from '../server.js';
@@ -21,7 +22,13 @@ const webhookSchema = {
 
 const webhookJson = (w: Webhook): WebhookJson => ({ ...w, createdAt: w.createdAt.toISOString(), nextAttemptAt: w.nextAttemptAt ? w.nextAttemptAt.toISOString() : null });
 
-export function registerWebhookRoutes(api: FastifyInstance, { engine }: ApiContext): void {
+/** The engine names the field `url`; in an answer it is the request body's. */
+function inBody(e: unknown): unknown {
+  if (!isSegmataError(e) || e.code !== 'invalid_argument') return e;
+  return new SegmataError(e.code, e.message.replace(/^url:/, 'body.url:'), e.issues.map((i) => ({ ...i, path: `body.${i.path}` })));
+}
+
+export function registerWebhookRoutes(api: FastifyInstance, { engine, allowPrivateWebhooks }: ApiContext): void {
   api.get('/webhooks', {
     schema: op('admin', 'webhooks', 'Webhooks (never their secrets)', {
       querystring: { type: 'object', additionalProperties: false, properties: { segment: { type: 'string', minLength: 1 } } },
@@ -31,14 +38,16 @@ export function registerWebhookRoutes(api: FastifyInstance, { engine }: ApiConte
   });
 
   api.post('/webhooks', {
-    schema: op('admin', 'webhooks', "Subscribe a URL to a segment's membership changes: signed POSTs (HMAC-SHA256), retried with backoff until acknowledged; the secret is in this answer only", {
+    schema: op('admin', 'webhooks', "Subscribe a URL to a segment's membership changes: signed POSTs (HMAC-SHA256), retried with backoff until acknowledged; the secret is in this answer only. The URL must resolve to public addresses only (loopback, private and link-local ones are refused unless the server was started with --allow-private-webhooks)", {
       body: { type: 'object', required: ['segmentId', 'url'], additionalProperties: false, properties: { segmentId: { type: 'string', minLength: 1 }, url: { type: 'string', minLength: 1, maxLength: 2000 } } },
       response: { 201: { ...webhookSchema, required: [...webhookSchema.required, 'secret'], properties: { ...webhookSchema.properties, secret: { type: 'string', description: 'shown once' } } } },
     }),
     handler: async (request, reply) => {
       const b = request.body as { segmentId: string; url: string };
       await engine.segments.get(b.segmentId);
-      const w = await createWebhook(engine.store, b.segmentId, b.url, engine.clock());
+      const w = await createWebhook(engine.store, b.segmentId, b.url, engine.clock(), { allowPrivate: allowPrivateWebhooks }).catch((e: unknown) => {
+        throw inBody(e);
+      });
       return reply.code(201).send({ ...webhookJson(w), secret: w.secret });
     },
   });

@@ -21,7 +21,8 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--demo', 'on a database without contacts, load the demo data set first')
     .option('--quiet', 'no request log')
-    .action(async (opts: { port: string; host: string; demo?: boolean; quiet?: boolean }, cmd: Command) =>
+    .option('--allow-private-webhooks', 'let webhooks deliver to loopback, private and link-local addresses (a receiver on this machine or network); also SEGMATA_ALLOW_PRIVATE_WEBHOOKS=1')
+    .action(async (opts: { port: string; host: string; demo?: boolean; quiet?: boolean; allowPrivateWebhooks?: boolean }, cmd: Command) =>
       withEngine(
         cmd,
         async (engine) => {
@@ -39,11 +40,14 @@ export function registerServeCommand(program: Command): void {
             firstKey = (await createKey(engine.store, 'admin', 'first-run admin', engine.clock())).key;
             process.stderr.write(`\nsegmata serve: first start, created an admin API key (shown once, store it now):\n\n  ${firstKey}\n\n`);
           }
-          const { app } = await buildServer(engine, { logger: opts.quiet ? false : { level: process.env.LOG_LEVEL ?? 'info' } });
+          const allowPrivateWebhooks = opts.allowPrivateWebhooks === true || process.env.SEGMATA_ALLOW_PRIVATE_WEBHOOKS === '1';
+          const { app } = await buildServer(engine, { logger: opts.quiet ? false : { level: process.env.LOG_LEVEL ?? 'info' }, allowPrivateWebhooks });
           const address = await app.listen({ port: port(opts.port), host: opts.host });
           process.stderr.write(`segmata serve: listening on ${address} — web UI ${address}/, API ${address}/api/v1, docs ${address}/docs (Ctrl-C to stop)\n`);
-          // The UI takes the key from its address once and keeps it in the browser.
-          if (firstKey) process.stderr.write(`segmata serve: open the web UI signed in as that admin: ${address}/?key=${firstKey}\n`);
+          if (allowPrivateWebhooks) process.stderr.write('segmata serve: webhooks may deliver to loopback, private and link-local addresses (--allow-private-webhooks)\n');
+          // The key rides in the address's fragment, which a browser never sends to a server (so
+          // no request line or proxy log holds it); the UI stores it and takes it out of the address.
+          if (firstKey) process.stderr.write(`segmata serve: open the web UI signed in as that admin: ${address}/#key=${firstKey}\n`);
           // Graceful stop: requests in flight finish, streams end, the live loop stops after its
           // pass; withEngine then closes the engine, which applies whatever is deferred.
           await new Promise<void>((resolve) => {

@@ -1,8 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Sleeper } from '../sleeper.js';
 import type { SqlRunner, Store } from '../../store/store.js';
 import { changesSince } from '../segments/members.js';
 import { webhookSecret } from './store.js';
+import { guardedLookup, refuseLiteral } from './destination.js';
 
 export interface DispatcherOptions {
   /** The first retry waits this long; each next one twice as long (default 1 s). */
@@ -15,6 +18,11 @@ export interface DispatcherOptions {
   timeoutMs?: number;
   /** Wall-clock milliseconds (retries follow real time, whatever the evaluation clock says). */
   now?: () => number;
+  /**
+   * Deliver to loopback, private and other non-public addresses too (a receiver on this
+   * machine or network: tests, local journeys). Off by default: see destination.ts.
+   */
+  allowPrivate?: boolean;
   onError?: (e: unknown) => void;
 }
 
@@ -119,20 +127,12 @@ export class WebhookDispatcher {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'segmata-webhooks/1',
-          'idempotency-key': deliveryId,
-          'segmata-signature': signature(secret, body, Math.floor(started / 1000)),
-        },
-        body,
-        signal: AbortSignal.timeout(this.timeout),
-        redirect: 'manual',
+      status = await this.post(url, body, {
+        'content-type': 'application/json',
+        'user-agent': 'segmata-webhooks/1',
+        'idempotency-key': deliveryId,
+        'segmata-signature': signature(secret, body, Math.floor(started / 1000)),
       });
-      status = res.status;
-      await res.body?.cancel();
       if (status < 200 || status >= 300) error = `the receiver answered ${status}`;
     } catch (e) {
       error = e instanceof Error ? (e.name === 'TimeoutError' ? `no answer within ${this.timeout} ms` : e.message) : String(e);
@@ -151,5 +151,26 @@ export class WebhookDispatcher {
       else await tx.run('UPDATE webhooks SET attempts = $2, next_attempt_at = CAST($3 AS TIMESTAMPTZ), last_error = $4 WHERE id = $1', [id, attempt, retryAt, error]);
     });
     return ok;
+  }
+
+  /**
+   * POST the body and answer the status: over node:http(s) rather than fetch, because its
+   * `lookup` lets the connection go to the very address that was checked (see destination.ts).
+   * Redirects are not followed (a 3xx is a failure), the answer's body is not read.
+   */
+  private post(url: string, body: string, headers: Record<string, string>): Promise<number> {
+    const target = new URL(url);
+    const guarded = !this.options.allowPrivate;
+    if (guarded) refuseLiteral(target);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const signal = AbortSignal.timeout(this.timeout);
+    return new Promise<number>((resolve, reject) => {
+      const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, signal, agent: false, ...(guarded ? { lookup: guardedLookup } : {}) }, (res) => {
+        resolve(res.statusCode ?? 0);
+        res.destroy();
+      });
+      req.on('error', (e) => reject(signal.aborted && signal.reason instanceof Error ? signal.reason : e));
+      req.end(body);
+    });
   }
 }

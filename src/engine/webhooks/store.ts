@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SegmataError } from '../../errors.js';
 import type { SqlRunner, Store } from '../../store/store.js';
 import type { Delivery, Webhook } from './types.js';
+import { checkDestination } from './destination.js';
 
 interface WebhookRow {
   id: string;
@@ -29,7 +30,7 @@ const fromRow = (r: WebhookRow): Webhook => ({
 });
 
 /** Only http(s) URLs: a receiver is an HTTP endpoint. */
-export function checkWebhookUrl(url: string): void {
+export function checkWebhookUrl(url: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -39,11 +40,21 @@ export function checkWebhookUrl(url: string): void {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new SegmataError('invalid_argument', `url: expected an http or https URL, got "${parsed.protocol}"`, [{ path: 'url', message: 'not http(s)' }]);
   }
+  return parsed;
 }
 
-/** A new webhook delivers the changes recorded from now on; its secret is in the result only. */
-export async function createWebhook(store: Store, segmentId: string, url: string, now: Date): Promise<Webhook & { secret: string }> {
-  checkWebhookUrl(url);
+export interface CreateWebhookOptions {
+  /** Accept loopback, private and other non-public destinations (see destination.ts). */
+  allowPrivate: boolean;
+}
+
+/**
+ * A new webhook delivers the changes recorded from now on; its secret is in the result only.
+ * Its URL must be http(s) and, unless allowed otherwise, resolve to public addresses only.
+ */
+export async function createWebhook(store: Store, segmentId: string, url: string, now: Date, options: CreateWebhookOptions): Promise<Webhook & { secret: string }> {
+  const parsed = checkWebhookUrl(url);
+  if (!options.allowPrivate) await checkDestination(parsed, 'url');
   const id = `wh_${randomBytes(6).toString('hex')}`;
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
   await store.run(

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { chmodSync, statSync } from 'node:fs';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckdbDialect } from '../../compiler/dialects/duckdb/dialect.js';
 import { SegmataError } from '../../errors.js';
@@ -12,6 +12,26 @@ const VACUUM_TASKS = 100;
 
 /** DuckDB's buffer pool size, which bounds most of the process's memory. */
 const MEMORY_LIMIT = '1GB';
+
+/**
+ * Files this process creates from now on are its owner's alone (mode 0600, directories 0700):
+ * the database holds every contact's personal data, and DuckDB creates its files itself, the
+ * WAL anew after each checkpoint and spill files under `<db>.tmp`, for as long as the database
+ * is open, so no chmod after the fact could cover them; the process's umask does. It is
+ * tightened (bits are only added: a stricter mask stays) for the whole process, which writes
+ * nothing meant for others: its other files are temporary copies of imported data. A worker
+ * thread cannot change the umask; there the database file alone is restricted, by chmod.
+ */
+function ownerOnlyFiles(path: string): void {
+  try {
+    process.umask(process.umask() | 0o077);
+  } catch {
+    chmodOwnerOnly.add(path);
+  }
+}
+
+/** Databases to chmod 0600 once created: opened where the umask could not be set. */
+const chmodOwnerOnly = new Set<string>();
 
 /** BIGINT counts come back as bigint; everything the engine reads fits a double. */
 function normalise(row: Record<string, unknown>): Row {
@@ -224,8 +244,10 @@ export class DuckDBStore extends ConnectionRunner implements Store {
   /** Open (creating if absent) a database file, or `:memory:`, and apply pending migrations. */
   static async open(path: string, now: () => Date = () => new Date()): Promise<DuckDBStore> {
     let instance: DuckDBInstance;
+    if (path !== ':memory:') ownerOnlyFiles(path);
     try {
       instance = await DuckDBInstance.create(path);
+      if (chmodOwnerOnly.delete(path)) chmodSync(path, 0o600);
     } catch (e) {
       const msg = describe(e);
       if (/lock/i.test(msg)) {
