@@ -186,12 +186,12 @@ describe('change capture: refused writes change nothing', () => {
     );
     expect(error.code).toBe('invalid_import');
     expect(error.message).toBe(
-      'contacts: 3 bad records of 4, nothing was written: records[1].score: "abc" is not a number; ' +
+      'contacts: 3 bad records of 4, nothing was written: records[1].score: expected a number, found the text "abc"; ' +
         'records[2].shoe_size: unknown column (known: id, first_name, last_name, email, phone, job_title, city, state, country, birthdate, created_at, score, email_consent, account_id); ' +
         'records[3]: expected an object',
     );
     expect(error.issues.map((i) => i.path)).toEqual(['records[1].score', 'records[2].shoe_size', 'records[3]']);
-    expect(error.issues[0]?.message).toBe('"abc" is not a number');
+    expect(error.issues[0]?.message).toBe('expected a number, found the text "abc"');
     expect(await snapshot()).toEqual(before);
   });
 
@@ -231,7 +231,7 @@ describe('change capture: refused writes change nothing', () => {
 
   it('with skipBadRows only the good records are written and enqueued; the report locates the bad ones', async () => {
     const report = await engine.upsertRecords('contacts', [{ id: 'c1', score: 'high' }, { id: 'c2', score: 3 }], { skipBadRows: true });
-    expect(report).toMatchObject({ rows: 2, updated: 1, badCount: 1, bad: [{ line: 1, column: 'score', reason: '"high" is not a number' }] });
+    expect(report).toMatchObject({ rows: 2, updated: 1, badCount: 1, bad: [{ line: 1, column: 'score', reason: 'expected a number, found the text "high"' }] });
     expect(await queued()).toEqual([['c2', 'contact']]);
   });
 

@@ -280,7 +280,7 @@ const BAD_CASES: BadCase[] = [
     kind: 'contacts',
     fileName: 'c.jsonl',
     content: jsonl({ id: 'c1', email_consent: 'maybe' }),
-    issues: [{ path: 'c.jsonl:1:email_consent', message: 'column "email_consent": "maybe" is not a boolean (use true/false, yes/no or 1/0)' }],
+    issues: [{ path: 'c.jsonl:1:email_consent', message: 'column "email_consent": expected true or false, found the text "maybe"' }],
   },
   {
     name: 'unparseable date',
@@ -289,7 +289,7 @@ const BAD_CASES: BadCase[] = [
     content: 'id,birthdate\nc1,12/04/1990\nc2,1990-02-30\n',
     issues: [
       { path: 'c.csv:2:birthdate', message: 'column "birthdate": "12/04/1990" is not a date (expected YYYY-MM-DD)' },
-      { path: 'c.csv:3:birthdate', message: 'column "birthdate": "1990-02-30" is not a date (expected YYYY-MM-DD)' },
+      { path: 'c.csv:3:birthdate', message: 'column "birthdate": "1990-02-30" is not a date (no day 30 in 1990-02)' },
     ],
   },
   {
@@ -490,7 +490,12 @@ describe('row checks', () => {
   freshEngineEach();
 
   it('the folded file-wide predicate agrees with the individual checks on awkward values', async () => {
-    const values = [null, ' ', '  x', 'abc', '1', ' 1 ', '1e3', 'true', 'yes', '2024-01-01', '2024-02-30', '2024-01-01T00:00:00Z', ' 2024-01-01T10:00:00+02:00 ', '2024-01-01 10:00', 'email_open', ' email_open'];
+    const values = [
+      null, ' ', '  x', 'abc', '1', ' 1 ', '1e3', 'true', 'yes', '2024-01-01', '2024-02-30', '2024-01-01T00:00:00Z', ' 2024-01-01T10:00:00+02:00 ', '2024-01-01 10:00', 'email_open', ' email_open',
+      // The range rules: non-finite, past 2^53, digit separators, impossible offsets, years and hours.
+      '1e309', 'NaN', '-Infinity', '9007199254740993', '1_000', '2024-01-01T00:00:00+25:00', '0000-01-01', '0000-01-01T00:00:00Z', '2023-02-29T00:00:00Z', '2024-01-01T24:00:00Z',
+      '9999-12-31T23:00:00-05:00',
+    ];
     const valid = { contacts: { id: 'ok' }, interactions: { contact_id: 'c1', type: 'email_open', occurred_at: '2024-01-01' } };
     for (const kind of ['contacts', 'interactions'] as const) {
       const targets = targetColumns(kind, engine.registry);

@@ -69,6 +69,11 @@ export interface RecordStageOptions {
   columns: readonly string[];
   /** A key whose object value holds more of `columns` (interaction `properties`). */
   flatten?: string;
+  /**
+   * Why a record's value (not null) for `columns[column]` cannot be taken as given, or
+   * undefined: such a record is refused, naming the key. Values that pass are staged as text.
+   */
+  checkValue?: (column: number, value: unknown) => string | undefined;
 }
 
 export interface StageOptions extends RecordStageOptions {

@@ -1,4 +1,5 @@
 import type { SchemaRegistry } from '../../schema/registry.js';
+import { jsonValueProblem } from '../records/value-rules.js';
 import type { AttributeType, RecordKind } from '../../schema/types.js';
 import type { ImportKind } from './types.js';
 
@@ -38,4 +39,15 @@ export function targetColumns(kind: ImportKind, registry: SchemaRegistry): Targe
       : [{ name: 'id', type: 'string', required: true }];
   const attributes = registry.attributes(recordKind).map((a) => ({ name: a.name, type: a.type, required: false }));
   return [...fixed, ...attributes];
+}
+
+/**
+ * The stager's check of JSON values (API bodies, JSONL lines) for staged `columns`: each is taken
+ * as its target's type declares, never coerced (see records/value-rules).
+ */
+export function jsonValueCheck(targets: readonly TargetColumn[], columns: readonly string[]): (column: number, value: unknown) => string | undefined {
+  const byName = new Map(targets.map((t) => [t.name, t.type]));
+  // Unknown keys are refused by the stager itself; they never reach the check.
+  const types = columns.map((name) => byName.get(name) ?? 'string');
+  return (column, value) => jsonValueProblem(types[column] ?? 'string', value);
 }

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { StageOptions, StagedFile } from '../../store/store.js';
 import { describeBadRows } from './bad-rows.js';
-import { recordKindOf, targetColumns } from './columns.js';
+import { jsonValueCheck, recordKindOf, targetColumns } from './columns.js';
 import { checkCsvHeader, readCsvHeader } from './csv-header.js';
 import { checkReadable, formatOf } from './format.js';
 import { importStaged, type ImportContext, type RowSource } from './import-staged.js';
@@ -44,9 +44,11 @@ export async function importFile(
     stageOptions = { format, columns: header };
   } else {
     // Interaction properties may come as a `properties` object or as top-level keys.
+    const columns = targets.map((t) => t.name);
     stageOptions = {
       format,
-      columns: targets.map((t) => t.name),
+      columns,
+      checkValue: jsonValueCheck(targets, columns),
       ...(recordKind === 'interaction' ? { flatten: 'properties' } : {}),
       ...(onProgress ? { onRead: readingProgress(onProgress) } : {}),
     };

@@ -7,6 +7,7 @@ import type { QueueEntry } from '../records/change-capture.js';
 import { recordKindOf, type TargetColumn } from './columns.js';
 import { appendInteractions, mergeEntities, type GoodRows, type RowCapture } from './merge.js';
 import { inPhase } from './progress.js';
+import { countUnknownReferences, noUnknownReferences } from './references.js';
 import type { BadRow, ImportKind, ImportOptions, ImportReport } from './types.js';
 import { buildRowChecks, countBadRows, type RowChecks, type StagedColumn } from './validate.js';
 
@@ -95,7 +96,7 @@ export async function importStaged(
         : { where: `NOT ${checks.bad}`, params: checks.params, count: staged.rows - badStaged, allValid: false, idsDistinct };
     const written =
       good.count === 0
-        ? { inserted: 0, updated: 0, skipped: 0 }
+        ? { inserted: 0, updated: 0, skipped: 0, unknownReferences: noUnknownReferences(recordKind) }
         : await inPhase(store, 'writing', onProgress, () =>
             store
               .transaction(async (tx) => {
@@ -107,8 +108,10 @@ export async function importStaged(
                   recordKind === 'interaction'
                     ? await appendInteractions(tx, staged, columns, good, at, capture, handOver)
                     : await mergeEntities(tx, recordKind, staged, columns, good, at, capture);
+                // Counted in the write's snapshot: after the write, before anything else changes.
+                const unknownReferences = await countUnknownReferences(tx, recordKind, staged, columns, good);
                 await ctx.live?.beforeCommit(tx, handed);
-                return written;
+                return { ...written, unknownReferences };
               })
               .catch((e: unknown) => {
                 ctx.capture?.invalidate();

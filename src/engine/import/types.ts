@@ -1,4 +1,7 @@
 import type { StageIssue } from '../../store/store.js';
+import type { UnknownReferences } from './references.js';
+
+export type { UnknownReferences };
 
 /** What a file holds; the CLI's `segmata import KIND FILE`. */
 export type ImportKind = 'contacts' | 'accounts' | 'leads' | 'interactions';
@@ -40,5 +43,12 @@ export interface ImportReport {
   bad: BadRow[];
   /** How many rows were bad in total. */
   badCount: number;
+  /**
+   * Per referring column (`contact_id` of interactions and leads, `account_id` of contacts and
+   * leads), how many of the good rows name a record that is not stored, e.g. `{ contact_id: 12 }`.
+   * They are written all the same (SPEC §1 allows dangling references); every referring column
+   * of the kind is listed, 0 when all are known.
+   */
+  unknownReferences: UnknownReferences;
   ms: number;
 }

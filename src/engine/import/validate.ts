@@ -1,6 +1,7 @@
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { AttributeType } from '../../schema/types.js';
 import type { SqlRunner, SqlValue, StagedFile } from '../../store/store.js';
+import { shown, textProblem } from '../records/value-rules.js';
 import type { TargetColumn } from './columns.js';
 
 /** A staged column and the target it fills. */
@@ -36,19 +37,23 @@ export interface BadRecord {
   problems: { column: string; reason: string }[];
 }
 
-const MAX_SHOWN = 60;
+const show = (value: string | null): string => shown(value ?? '');
 
-function show(value: string | null): string {
-  const v = value ?? '';
-  return JSON.stringify(v.length > MAX_SHOWN ? `${v.slice(0, MAX_SHOWN - 3)}...` : v);
-}
-
-const TYPE_REASON: Record<Exclude<AttributeType, 'string'>, (v: string | null) => string> = {
-  number: (v) => `${show(v)} is not a number`,
-  boolean: (v) => `${show(v)} is not a boolean (use true/false, yes/no or 1/0)`,
-  date: (v) => `${show(v)} is not a date (expected YYYY-MM-DD)`,
-  datetime: (v) => `${show(v)} is not a datetime (expected ISO 8601 with a zone, e.g. 2024-05-01T09:30:00Z, or a date)`,
+const GENERIC_REASON: Record<Exclude<AttributeType, 'string'>, string> = {
+  number: 'is not a number',
+  boolean: 'is not a boolean (use true/false, yes/no or 1/0)',
+  date: 'is not a date (expected YYYY-MM-DD)',
+  datetime: 'is not a datetime (expected ISO 8601 with a zone, e.g. 2024-05-01T09:30:00Z, or a date)',
 };
+
+/**
+ * Why a value the SQL check refused is not of `type`: the rules' JS form says precisely what is
+ * wrong (an offset beyond ±14:00, 2023-02-29). It agrees with the SQL (a test holds it to that);
+ * should it ever not, the generic reason still names the value and the type.
+ */
+function typeReason(type: Exclude<AttributeType, 'string'>): (v: string | null) => string {
+  return (v) => (v === null ? undefined : textProblem(type, v)) ?? `${show(v)} ${GENERIC_REASON[type]}`;
+}
 
 /**
  * SQL: the staged text holds a value (not NULL, empty or only spaces). Most values do not
@@ -78,7 +83,7 @@ export function buildRowChecks(columns: readonly StagedColumn[], registry: Schem
       // The checking cast gives NULL for blank text too, so for a required column
       // "missing or not castable" is just "cast is NULL".
       const invalid = `${db.dialect.tryCast(raw, target.type)} IS NULL`;
-      checks.push({ column: target.name, raw, when: `(${present} AND ${invalid})`, reason: TYPE_REASON[target.type] });
+      checks.push({ column: target.name, raw, when: `(${present} AND ${invalid})`, reason: typeReason(target.type) });
       columnBad.push(target.required ? invalid : `(${raw} IS NOT NULL AND ${invalid} AND ${present})`);
     } else if (target.interactionType) {
       const placeholders = registry.allInteractionTypes().map((t) => {

@@ -1,6 +1,7 @@
 import { SegmataError, type Issue } from '../../errors.js';
 import { describeBadRows } from '../import/bad-rows.js';
-import { targetColumns } from '../import/columns.js';
+import { jsonValueCheck, recordKindOf, targetColumns } from '../import/columns.js';
+import { noUnknownReferences } from '../import/references.js';
 import { importStaged, type ImportContext, type RowSource } from '../import/import-staged.js';
 import type { BadRow, ImportKind, ImportOptions, ImportReport } from '../import/types.js';
 import { surveyRecords } from './survey.js';
@@ -47,11 +48,11 @@ function checkRows(rows: unknown): asserts rows is readonly unknown[] {
 async function writeRecords(ctx: ImportContext, kind: ImportKind, rows: readonly unknown[], options: RecordsOptions): Promise<ImportReport> {
   const started = performance.now();
   checkRows(rows);
-  if (rows.length === 0) return { file: RECORDS, kind, rows: 0, inserted: 0, updated: 0, skipped: 0, bad: [], badCount: 0, ms: 0 };
+  if (rows.length === 0) return { file: RECORDS, kind, rows: 0, inserted: 0, updated: 0, skipped: 0, bad: [], badCount: 0, unknownReferences: noUnknownReferences(recordKindOf(kind)), ms: 0 };
   const targets = targetColumns(kind, ctx.registry);
   const flatten = kind === 'interactions' ? 'properties' : undefined;
   const survey = surveyRecords(rows, targets, flatten);
-  const staged = await ctx.store.stageRecords(rows, { columns: survey.columns, ...(flatten ? { flatten } : {}) });
+  const staged = await ctx.store.stageRecords(rows, { columns: survey.columns, checkValue: jsonValueCheck(targets, survey.columns), ...(flatten ? { flatten } : {}) });
   const source: RowSource = {
     name: RECORDS,
     idsDistinct: survey.idsDistinct,

@@ -65,6 +65,7 @@ class JsonlRecord {
     private readonly index: ReadonlyMap<string, number>,
     private readonly known: string,
     readonly line: number,
+    private readonly check?: RecordStageOptions['checkValue'],
   ) {
     this.values = new Array<Scalar>(index.size).fill(null);
     this.carried = new Array<boolean>(index.size).fill(false);
@@ -88,6 +89,9 @@ class JsonlRecord {
       return this.refuse(`expected a single value, found ${Array.isArray(value) ? 'an array' : 'an object'}`, label);
     }
     if (typeof value === 'function' || typeof value === 'symbol') return this.refuse(`expected a single value, found a ${typeof value}`, label);
+    // Typed JSON is taken as typed, never coerced: "5" is not a number.
+    const problem = value === null ? undefined : this.check?.(i, value);
+    if (problem !== undefined) return this.refuse(problem, label);
     this.carried[i] = true;
     if (fromNested) this.nested.add(i);
     // Empty text is staged as NULL, as DuckDB's CSV reader does: "" means no value.
@@ -102,8 +106,9 @@ class JsonlRecord {
  */
 type RecordFeed = (accept: (line: number, value: unknown) => void, refuse: (line: number, reason: string) => void) => Promise<void> | void;
 
-function toRecord(value: unknown, line: number, index: ReadonlyMap<string, number>, known: string, flatten?: string): JsonlRecord {
-  const rec = new JsonlRecord(index, known, line);
+function toRecord(value: unknown, line: number, index: ReadonlyMap<string, number>, known: string, options: RecordStageOptions): JsonlRecord {
+  const { flatten } = options;
+  const rec = new JsonlRecord(index, known, line, options.checkValue);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     rec.refuse('expected a JSON object');
     return rec;
@@ -220,7 +225,7 @@ async function appendRecords(
     for (const issue of issues) if (sample.length < SAMPLE_LIMIT) sample.push(issue);
   };
   const accept = (line: number, value: unknown): void => {
-    const rec = toRecord(value, line, index, known, options.flatten);
+    const rec = toRecord(value, line, index, known, options);
     if (rec.issues.length > 0) return reject(rec.issues);
     row[0] = line;
     for (let i = 0; i < columns.length; i++) {
