@@ -6,6 +6,12 @@ import type { AttributeDef, AttributeType, EntityName, InteractionTypeDef, Recor
 /** Attribute and property names become SQL column names, so they are kept to a safe shape. */
 export const IDENTIFIER_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 const RESERVED = new Set(['id', 'contact_id', 'type', 'occurred_at', 'properties']);
+/**
+ * Names that match the pattern but are properties of every JavaScript object: records, labels
+ * and JSON rows are keyed by name, so such a name would read as inherited (a `constructor`
+ * interaction type was shown with a function for its label, and GET /schema failed from then on).
+ */
+const PROTOTYPE_NAMES = new Set(['constructor', 'prototype']);
 
 /** A resolved attribute path such as `account.industry`. */
 export interface ResolvedPath {
@@ -108,7 +114,7 @@ export function checkNewAttribute(reg: SchemaRegistry, entity: RecordKind, name:
       `attribute name "${name}" must start with a lowercase letter and contain only a-z, 0-9 and _ (at most 63 characters)`,
     );
   }
-  if (RESERVED.has(name)) throw new SegmataError('invalid_schema_change', `"${name}" is reserved`);
+  if (RESERVED.has(name) || PROTOTYPE_NAMES.has(name)) throw new SegmataError('invalid_schema_change', `"${name}" is reserved`);
   const existing = reg.attribute(entity, name);
   if (existing) {
     throw new SegmataError(
@@ -129,5 +135,6 @@ export function checkNewInteractionType(reg: SchemaRegistry, name: string): void
       `interaction type "${name}" must start with a lowercase letter and contain only a-z, 0-9 and _`,
     );
   }
+  if (PROTOTYPE_NAMES.has(name)) throw new SegmataError('invalid_schema_change', `"${name}" is reserved`);
   if (reg.interactionType(name)) throw new SegmataError('conflict', `interaction type "${name}" already exists`);
 }
