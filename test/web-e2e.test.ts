@@ -37,7 +37,7 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await page.getByRole('textbox', { name: 'API key' }).fill('sgm_not-a-key');
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('does not know this key');
-    await page.goto(`${server.base}/?key=${server.adminKey}`);
+    await page.goto(`${server.base}/#key=${server.adminKey}`);
     const table = page.getByRole('table', { name: 'Segments' });
     await table.waitFor();
     // The address no longer shows the key: it is stored, not left in the history.
@@ -229,7 +229,7 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
   });
 
   it('offers a viewer\'s key no changes: no new segment, no row actions, no selection', async () => {
-    await page.goto(`${server.base}/?key=${server.viewerKey}`);
+    await page.goto(`${server.base}/#key=${server.viewerKey}`);
     await expect.poll(() => page.locator('.topbar .account').textContent()).toContain('viewer');
     const table = page.getByRole('table', { name: 'Segments' });
     await table.locator('tbody tr').first().waitFor();

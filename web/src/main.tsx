@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { takeKeyFromAddress } from './api/client';
 import { App } from './app/App';
+import { takeKeyFromAddress } from './app/KeyGate';
 import './styles.css';
 
 takeKeyFromAddress();

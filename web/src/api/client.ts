@@ -48,16 +48,6 @@ export function onKeyChange(listener: (key: string | null) => void): () => void 
   return () => keyListeners.delete(listener);
 }
 
-/** A key given in the address (`/?key=…`, as `segmata serve` prints it) is stored and taken out of the address. */
-export function takeKeyFromAddress(): void {
-  const url = new URL(window.location.href);
-  const key = url.searchParams.get('key');
-  if (!key) return;
-  storeKey(key);
-  url.searchParams.delete('key');
-  window.history.replaceState(null, '', url.toString());
-}
-
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
 export function apiUrl(path: string, query?: Query): string {

@@ -3,22 +3,47 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, onKeyChange, storedKey, storeKey } from '../api/client';
 
 /**
+ * A key given in the address's fragment (`/#key=…`, as `segmata serve` prints it for the first
+ * admin key) is stored, and the fragment replaced by the home route in the address and in its
+ * history entry. The fragment, unlike a query string, is never sent to the server: the key
+ * reaches no request line, proxy or server log. Called once before the router starts, so it
+ * runs first; it also takes a key pasted into the address of an open UI (a fragment-only change,
+ * which reloads nothing).
+ */
+export function takeKeyFromAddress(): void {
+  const take = (): void => {
+    const fragment = window.location.hash.replace(/^#/, '');
+    if (!fragment.startsWith('key=')) return;
+    const key = new URLSearchParams(fragment).get('key')?.trim();
+    window.location.replace('#/');
+    if (key) storeKey(key);
+  };
+  take();
+  window.addEventListener('hashchange', take);
+}
+
+/**
  * Every API call needs a key: until one is stored (or after the server refused it), the UI asks
- * for it. `segmata serve` prints the first-run admin key, and an address with `?key=` for it.
+ * for it. `segmata serve` prints the first-run admin key, and an address with `#key=` for it.
  */
 export function KeyGate({ children }: { children: ReactNode }) {
   const [key, setKey] = useState(storedKey());
   const [refused, setRefused] = useState(false);
   const queryClient = useQueryClient();
   // A 401 from any call (a revoked key: still stored) or signing out (forgotten) asks for a key again.
+  // A new key (one given in the address of an open UI) drops what was fetched with the last one.
   useEffect(
     () =>
       onKeyChange((k) => {
-        if (k !== null) return setKey(k);
+        if (k !== null) {
+          queryClient.clear();
+          setRefused(false);
+          return setKey(k);
+        }
         if (storedKey()) setRefused(true);
         else setKey(null);
       }),
-    [],
+    [queryClient],
   );
   if (key && !refused) return <>{children}</>;
   return (
