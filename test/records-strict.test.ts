@@ -236,3 +236,30 @@ describe('CSV imports read text by the declared type, with the same ranges and d
     ]);
   });
 });
+
+describe('unknown references are written, and counted in every report', () => {
+  it('counts the rows naming a contact or account that is not stored, per column', async () => {
+    await engine.upsertRecords('accounts', [{ id: 'a1' }]);
+    const contacts = await engine.upsertRecords('contacts', [{ id: 'c1', account_id: 'a1' }, { id: 'c2', account_id: 'a9' }, { id: 'c3' }, { id: 'c4', account_id: null }]);
+    expect(contacts.unknownReferences).toEqual({ account_id: 1 });
+    expect((await engine.upsertRecords('accounts', [{ id: 'a2' }])).unknownReferences).toEqual({});
+    const leads = await engine.upsertRecords('leads', [{ id: 'l1', contact_id: 'c1', account_id: 'a7' }, { id: 'l2', contact_id: 'c8', account_id: 'a8' }, { id: 'l3', contact_id: 'c9' }]);
+    expect(leads.unknownReferences).toEqual({ contact_id: 2, account_id: 2 });
+    const ingest = await engine.ingestInteractions([{ ...OPEN, id: 'i1' }, { ...OPEN, id: 'i2', contact_id: 'ghost' }, { ...OPEN, id: 'i3', contact_id: 'ghost' }]);
+    expect(ingest).toMatchObject({ inserted: 3, unknownReferences: { contact_id: 2 } });
+    // Written all the same (SPEC §1: references may dangle).
+    expect(await engine.store.all(`SELECT count(*) AS n FROM interactions WHERE contact_id = 'ghost'`)).toEqual([{ n: 2 }]);
+    expect(await engine.store.all(`SELECT account_id FROM contacts WHERE id = 'c2'`)).toEqual([{ account_id: 'a9' }]);
+  });
+
+  it('file imports count them too (CSV and JSONL), over the good rows only', async () => {
+    await engine.upsertRecords('contacts', [{ id: 'c1' }]);
+    const csv = await engine.importFile('interactions', file('i.csv', 'contact_id,type,occurred_at\nc1,email_open,2024-05-01T00:00:00Z\nc5,email_open,2024-05-01T00:00:00Z\nc6,email_open,nope\n'), { skipBadRows: true });
+    expect(csv).toMatchObject({ inserted: 2, badCount: 1, unknownReferences: { contact_id: 1 } });
+    const lines = jsonl(JSON.stringify({ ...OPEN, contact_id: 'c7' }), JSON.stringify(OPEN));
+    expect((await engine.importFile('interactions', file('i.jsonl', lines))).unknownReferences).toEqual({ contact_id: 1 });
+    expect((await engine.importFile('contacts', file('c.csv', 'id,account_id\nc2,a1\nc3,\n'))).unknownReferences).toEqual({ account_id: 1 });
+    // A file without the referring column names nothing.
+    expect((await engine.importFile('contacts', file('c2.csv', 'id,city\nc4,Mesa\n'))).unknownReferences).toEqual({ account_id: 0 });
+  });
+});

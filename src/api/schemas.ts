@@ -111,3 +111,11 @@ export const withTotal = (page: ReturnType<typeof pageOf>, description: string) 
   ...page,
   properties: { ...page.properties, total: { type: 'integer', minimum: 0, description } },
 });
+
+/** ImportReport.unknownReferences: written rows whose reference names no stored record, per referring column. */
+export const unknownReferencesSchema = {
+  type: 'object',
+  description:
+    'per referring column (contact_id of interactions and leads, account_id of contacts and leads), how many written records name a record that is not stored; they are kept (references may dangle), e.g. { "contact_id": 12 }',
+  additionalProperties: { type: 'integer', minimum: 0 },
+} as const;

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { IMPORT_KINDS, type ImportKind } from '../../engine/import/types.js';
 import type { ApiContext } from '../server.js';
-import { op } from '../schemas.js';
+import { op, unknownReferencesSchema } from '../schemas.js';
 
 /** The largest file one upload takes. */
 const MAX_UPLOAD = 4 * 1024 ** 3;
@@ -32,7 +32,7 @@ export function registerImportRoutes(api: FastifyInstance, { engine, settle }: A
         response: {
           200: {
             type: 'object',
-            required: ['file', 'kind', 'rows', 'inserted', 'updated', 'skipped', 'bad', 'badCount', 'ms'],
+            required: ['file', 'kind', 'rows', 'inserted', 'updated', 'skipped', 'bad', 'badCount', 'unknownReferences', 'ms'],
             properties: {
               file: { type: 'string' },
               kind: { type: 'string' },
@@ -42,6 +42,7 @@ export function registerImportRoutes(api: FastifyInstance, { engine, settle }: A
               skipped: { type: 'integer' },
               bad: { type: 'array', items: { type: 'object', required: ['line', 'reason'], properties: { line: { type: 'integer' }, column: { type: 'string' }, reason: { type: 'string' } } } },
               badCount: { type: 'integer' },
+              unknownReferences: unknownReferencesSchema,
               ms: { type: 'number' },
             },
           },

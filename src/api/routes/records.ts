@@ -8,7 +8,7 @@ import type { RecordKind } from '../../schema/types.js';
 import { badCursor, decodeCursor, encodeCursor } from '../cursor.js';
 import { httpProblem } from '../problem.js';
 import type { ApiContext } from '../server.js';
-import { cursorParam, idParams, limitParam, op, pageOf, withTotal } from '../schemas.js';
+import { cursorParam, idParams, limitParam, op, pageOf, unknownReferencesSchema, withTotal } from '../schemas.js';
 
 /** The most records one batch upsert takes; larger loads go through `segmata import`. */
 const MAX_BATCH = 10_000;
@@ -17,16 +17,17 @@ export const MAX_INTERACTIONS = 50_000;
 
 const writeReport = {
   type: 'object',
-  required: ['received', 'inserted', 'updated', 'skipped'],
+  required: ['received', 'inserted', 'updated', 'skipped', 'unknownReferences'],
   properties: {
     received: { type: 'integer' },
     inserted: { type: 'integer' },
     updated: { type: 'integer' },
     skipped: { type: 'integer', description: 'records that changed nothing: re-sent interaction ids, or repeated ids merged into another record of the batch' },
+    unknownReferences: unknownReferencesSchema,
   },
 } as const;
 
-const report = (r: ImportReport) => ({ received: r.rows, inserted: r.inserted, updated: r.updated, skipped: r.skipped });
+const report = (r: ImportReport) => ({ received: r.rows, inserted: r.inserted, updated: r.updated, skipped: r.skipped, unknownReferences: r.unknownReferences });
 
 /**
  * The engine names a bad record `records[i].field`; over HTTP it is the body's: `body[i].field`

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { SegmataError } from '../../errors.js';
+import { recordKindOf } from '../../engine/import/columns.js';
+import { describeUnknownReferences } from '../../engine/import/references.js';
 import { withBackend } from '../context.js';
 import { plural } from '../format.js';
 import { progressBar } from '../progress.js';
@@ -28,7 +30,8 @@ export function registerImportCommand(program: Command): void {
           if (kind !== 'interactions') parts.push(`${r.updated} updated`);
           if (r.skipped) parts.push(`${r.skipped} skipped as already stored`);
           if (r.bad.length) parts.push(`${plural(r.badCount ?? r.bad.length, 'bad row')} skipped`);
-          console.log(`${file}: ${parts.join(', ')} in ${(r.ms / 1000).toFixed(1)} s`);
+          const unknown = describeUnknownReferences(recordKindOf(kind as Kind), r.unknownReferences);
+          console.log(`${file}: ${parts.join(', ')} in ${(r.ms / 1000).toFixed(1)} s${unknown.length ? ` (${unknown.join(', ')})` : ''}`);
           for (const b of r.bad.slice(0, 20)) console.error(`  ${file}:${b.line}${b.column ? ` column "${b.column}"` : ''}: ${b.reason}`);
           if (r.bad.length > 20) console.error(`  … and ${(r.badCount ?? r.bad.length) - 20} more`);
         } finally {
