@@ -59,6 +59,9 @@ describe('HTTP API: happy paths over real HTTP', () => {
     const type = await s.call('POST', '/schema/interaction-types', { body: { name: 'webinar_view' } });
     expect(type.status).toBe(201);
     expect(type.body.interactionTypes.map((t: any) => t.name)).toContain('webinar_view');
+    const label = await s.call('POST', '/schema/labels', { body: { entity: 'interaction_type', name: 'webinar_view', label: 'Watched a webinar' } });
+    expect(label.status).toBe(200);
+    expect(label.body.interactionTypes.find((t: any) => t.name === 'webinar_view')).toMatchObject({ label: 'Watched a webinar', defaultLabel: 'Webinar view' });
   });
 
   it('upserts, reads, searches, pages and deletes contacts', async () => {

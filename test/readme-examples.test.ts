@@ -238,7 +238,7 @@ describe('README: every CLI example runs', () => {
       expect({ line, code: r.code, stderr: r.stderr }).toEqual({ line, code: 0, stderr: '' });
       // What the walk-through promises of a few of them, on the sample rows above.
       if (line.includes('segments estimate az-openers.json')) expect(r.stdout).toContain('estimated members: 1');
-      if (line.includes('segments go-live az-openers')) expect(r.stdout).toContain('1 members (1 entered, 0 exited)');
+      if (line.includes('segments go-live az-openers')) expect(r.stdout).toContain('1 member (1 entered, 0 exited)');
       if (/segments members az-openers\s*($|#)/.test(line)) expect(r.stdout).toBe('C-1042\n');
       if (line.includes('members az-openers --format csv')) expect(r.stdout).toMatch(/^id,.*\nC-1042,Ada,Lovelace,/);
       if (line.includes('segments explain az-openers C-1042')) expect(r.stdout).toContain('Result: MEMBER');

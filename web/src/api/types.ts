@@ -23,16 +23,31 @@ export interface EvaluationResult {
 
 export type AttributeType = 'string' | 'number' | 'boolean' | 'date' | 'datetime';
 
-export interface Attribute {
+/** How a name reads: `label` (the one an admin set, or the default) and the default it goes back to. */
+export interface Labelled {
+  label?: string;
+  defaultLabel?: string;
+}
+
+export interface Attribute extends Labelled {
   name: string;
   type: AttributeType;
   queryable: boolean;
   builtin: boolean;
 }
 
+/** A many-to-one relation: `from.via` holds a `to` record's id, reached in paths as `name.attr`. */
+export interface SchemaRelation extends Labelled {
+  from: string;
+  name: string;
+  via: string;
+  to: string;
+}
+
 export interface Schema {
   entities: { name: 'contact' | 'account' | 'lead' | 'interaction'; attributes: Attribute[] }[];
-  interactionTypes: { name: string; queryable?: boolean; builtin?: boolean }[];
+  interactionTypes: ({ name: string; queryable?: boolean; builtin?: boolean } & Labelled)[];
+  relations?: SchemaRelation[];
 }
 
 export type ContactRecord = { id: string } & Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { Attribute, ContactRecord } from '../api/types';
+import { labelFromName } from '../../../src/schema/labels.js';
 import { formatValue } from './format-value';
 
 /**
@@ -8,16 +9,17 @@ import { formatValue } from './format-value';
 export function AttributeList({ record, attributes, label }: { record: ContactRecord; attributes: Attribute[]; label: string }) {
   const declared = new Set(attributes.map((a) => a.name));
   const extra = Object.keys(record).filter((k) => k !== 'id' && !declared.has(k));
-  const rows: { name: string; value: string }[] = [
-    { name: 'id', value: record.id },
-    ...attributes.map((a) => ({ name: a.name, value: formatValue(record[a.name], a.type) })),
-    ...extra.map((k) => ({ name: k, value: formatValue(record[k]) })),
+  // Each attribute under its label (the schema's, set in Settings), not its column name.
+  const rows: { name: string; label: string; value: string }[] = [
+    { name: 'id', label: 'ID', value: record.id },
+    ...attributes.map((a) => ({ name: a.name, label: a.label ?? labelFromName(a.name), value: formatValue(record[a.name], a.type) })),
+    ...extra.map((k) => ({ name: k, label: labelFromName(k), value: formatValue(record[k]) })),
   ];
   return (
     <dl className="attribute-list" aria-label={label}>
       {rows.map((r) => (
         <div key={r.name}>
-          <dt>{r.name}</dt>
+          <dt title={r.name}>{r.label}</dt>
           <dd className={r.value === '—' ? 'muted' : undefined}>{r.value}</dd>
         </div>
       ))}

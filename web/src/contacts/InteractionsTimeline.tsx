@@ -1,5 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
+import { useLabels } from '../api/labels';
 import type { ContactRecord, Page } from '../api/types';
 import { formatInstant } from '../ui/format';
 import { ErrorState, Loading } from '../ui/states';
@@ -20,6 +21,7 @@ export function InteractionsTimeline({ contactId }: { contactId: string }) {
     getNextPageParam: (last) => last.next,
   });
   const items = pages.data?.pages.flatMap((p) => p.items) ?? [];
+  const labels = useLabels();
   return (
     <section className="card" aria-labelledby="interactions-title">
       <h2 id="interactions-title">Interactions</h2>
@@ -35,12 +37,14 @@ export function InteractionsTimeline({ contactId }: { contactId: string }) {
             {items.map((i) => (
               <li key={i.id}>
                 <time dateTime={String(i.occurred_at)}>{formatInstant(typeof i.occurred_at === 'string' ? i.occurred_at : null)}</time>
-                <span className="badge interaction-type">{String(i.type)}</span>
+                <span className="badge interaction-type" title={String(i.type)}>
+                  {labels.of('interaction_type', String(i.type))}
+                </span>
                 {properties(i).length > 0 && (
                   <dl className="interaction-props">
                     {properties(i).map(([k, v]) => (
                       <div key={k}>
-                        <dt>{k}</dt>
+                        <dt title={k}>{labels.of('interaction', k)}</dt>
                         <dd>{formatValue(v)}</dd>
                       </div>
                     ))}

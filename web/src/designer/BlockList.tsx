@@ -11,13 +11,15 @@ import { AddBlockMenu, BLOCK_KINDS } from './AddBlockMenu';
 import { ConditionEditor } from './ConditionEditor';
 import { blockMessages, FieldErrors, useIssues } from './issues';
 import { newGroup, newRule, defaultValue, type BehavioralBlockState, type BlockKind, type BlockState, type ConditionGroup } from './model';
-import { COUNT_OPERATORS, RELATION_HINTS, humanize, type AttributeGroup } from './vocabulary';
+import { COUNT_OPERATORS, RELATION_HINTS, type AttributeGroup } from './vocabulary';
 import { DurationInput } from './DurationInput';
 
 export interface BlockListContext {
   contactAttributes: AttributeGroup[];
   interactionAttributes: AttributeGroup[];
   interactionTypes: string[];
+  /** How an interaction type reads ("Email opened"): its label in the schema. */
+  typeLabel: (name: string) => string;
   segments: Segment[];
   /** Kinds a block may be (compound segments: segment and group only). */
   kinds: BlockKind[];
@@ -185,7 +187,7 @@ function BehavioralEditor({ block }: { block: BehavioralBlockState }) {
           {block.interaction === '' && <option value="">Choose…</option>}
           {types.map((t) => (
             <option key={t} value={t}>
-              {humanize(t)}
+              {ctx.typeLabel(t)}
             </option>
           ))}
         </select>

@@ -30,7 +30,7 @@ import {
   type DesignerState,
 } from './model';
 import { useEstimate, estimateIssues } from './useEstimate';
-import { contactAttributes, interactionAttributes } from './vocabulary';
+import { contactAttributes, interactionAttributes, interactionTypeLabel } from './vocabulary';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -118,6 +118,7 @@ export function Designer({ initial, segment: initialSegment, idEdited, initialFa
       contactAttributes: contact,
       interactionAttributes: interaction,
       interactionTypes: types,
+      typeLabel: (t: string) => interactionTypeLabel(s, t),
       segments: (segments.data?.items ?? []).filter((x) => x.id !== segment?.id && x.id !== state.id),
       kinds: state.type === 'compound' ? ['segment', 'group'] : ['profile', 'behavioral', 'segment', 'group'],
       estimates,

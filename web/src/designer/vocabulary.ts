@@ -1,9 +1,11 @@
 /**
- * Words and option lists the designer shows: attributes from the schema (contact attributes,
- * then each many-to-one relation's as `account.<attr>`), the operators each type allows
+ * Words and option lists the designer shows: attributes from the schema under their labels
+ * (contact attributes, then each many-to-one relation's as `account.<attr>`, "Account › Industry"),
+ * interaction types under theirs, the operators each type allows
  * (operators.ts), relations, units.
  */
-import type { Attribute, AttributeType, Schema } from '../api/types';
+import type { Attribute, AttributeType, Schema, SchemaRelation } from '../api/types';
+import { defaultLabel, labelFromName, PATH_SEPARATOR } from '../../../src/schema/labels.js';
 import type { CountOperator, Operator, Relation, TimeUnit } from '../../../src/definition/ast.js';
 import { COUNT_WORDS, OP_WORDS } from '../../../src/definition/describe.js';
 import { OPERATORS_BY_TYPE } from '../../../src/definition/operators.js';
@@ -15,31 +17,32 @@ export interface AttributeOption {
   type: AttributeType;
 }
 
-/** Contact → account is the relation the definition's paths walk (SPEC §2). */
-const CONTACT_RELATIONS = [{ name: 'account', entity: 'account', label: 'Account' }] as const;
+/** Contact → account is the relation the definition's paths walk (SPEC §2), when the schema does not list its relations. */
+const CONTACT_RELATIONS = [{ from: 'contact', name: 'account', via: 'account_id', to: 'account' }] as const;
 
-export const humanize = (name: string): string => {
-  const s = name.replace(/_/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
-};
+/** A name's default label (`job_title` → "Job title"), for names the schema does not label. */
+export const humanize = (name: string): string => labelFromName(name);
 
 const queryable = (attrs: Attribute[] | undefined): Attribute[] => (attrs ?? []).filter((a) => a.queryable);
+
+/** An attribute's label as the schema gives it (the one set, or its default). */
+const labelOf = (a: Attribute): string => a.label ?? humanize(a.name);
 
 export interface AttributeGroup {
   label: string;
   options: AttributeOption[];
 }
 
-/** Contact attributes and, per relation, the related record's attributes. */
+/** Contact attributes and, per relation of contact, the related record's attributes ("Account › Industry"). */
 export function contactAttributes(schema: Schema): AttributeGroup[] {
   const entity = (n: string) => schema.entities.find((e) => e.name === n)?.attributes;
-  const groups: AttributeGroup[] = [
-    { label: 'Contact', options: queryable(entity('contact')).map((a) => ({ name: a.name, label: humanize(a.name), type: a.type })) },
-  ];
-  for (const rel of CONTACT_RELATIONS) {
+  const groups: AttributeGroup[] = [{ label: 'Contact', options: queryable(entity('contact')).map((a) => ({ name: a.name, label: labelOf(a), type: a.type })) }];
+  const relations: SchemaRelation[] = schema.relations ?? [...CONTACT_RELATIONS];
+  for (const rel of relations.filter((r) => r.from === 'contact')) {
+    const relLabel = rel.label ?? humanize(rel.name);
     groups.push({
-      label: rel.label,
-      options: queryable(entity(rel.entity)).map((a) => ({ name: `${rel.name}.${a.name}`, label: `${rel.label} › ${humanize(a.name)}`, type: a.type })),
+      label: relLabel,
+      options: queryable(entity(rel.to)).map((a) => ({ name: `${rel.name}.${a.name}`, label: `${relLabel}${PATH_SEPARATOR}${labelOf(a)}`, type: a.type })),
     });
   }
   return groups;
@@ -48,7 +51,12 @@ export function contactAttributes(schema: Schema): AttributeGroup[] {
 /** Interaction properties (a behavioral block's `where`). */
 export function interactionAttributes(schema: Schema): AttributeGroup[] {
   const attrs = schema.entities.find((e) => e.name === 'interaction')?.attributes;
-  return [{ label: 'Interaction', options: queryable(attrs).map((a) => ({ name: a.name, label: humanize(a.name), type: a.type })) }];
+  return [{ label: 'Interaction', options: queryable(attrs).map((a) => ({ name: a.name, label: labelOf(a), type: a.type })) }];
+}
+
+/** How an interaction type reads ("Email opened"): its label in the schema, or its default. */
+export function interactionTypeLabel(schema: Schema | undefined, name: string): string {
+  return schema?.interactionTypes.find((t) => t.name === name)?.label ?? defaultLabel('interaction_type', name);
 }
 
 const TEMPORAL_LABELS: Partial<Record<Operator, string>> = {

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { describeBlocks } from '../../../src/definition/describe.js';
 import { api, ApiError } from '../api/client';
+import { useLabels } from '../api/labels';
 import type { SegmentDefinition } from '../api/types';
 import { useDebounced } from '../ui/useDebounced';
 import { initialValue, missingParams, paramsToSend, type Template } from './templates';
@@ -10,6 +11,7 @@ import { initialValue, missingParams, paramsToSend, type Template } from './temp
 export function TemplatePanel({ template, busy, error, onSelect }: { template: Template; busy: boolean; error: Error | null; onSelect: (params: Record<string, string>) => void }) {
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(template.params.map((p) => [p.name, initialValue(p)])));
   const [tried, setTried] = useState(false);
+  const labels = useLabels();
   const missing = missingParams(template.params, values);
   const issueOf = (name: string): string | undefined => {
     if (tried && missing.includes(name)) return 'required';
@@ -63,7 +65,7 @@ export function TemplatePanel({ template, busy, error, onSelect }: { template: T
         ) : preview.isError ? (
           <span className="field-error">{preview.error.message}</span>
         ) : preview.data?.definition.query ? (
-          describeBlocks(preview.data.definition.query.blocks)
+          describeBlocks(preview.data.definition.query.blocks, labels)
         ) : (
           <span className="muted">…</span>
         )}

@@ -30,3 +30,13 @@ function useSchemaChange<T>(path: string) {
 export const useAddAttribute = () => useSchemaChange<NewAttribute>('/schema/attributes');
 export const useAddInteractionType = () => useSchemaChange<{ name: string; queryable: boolean }>('/schema/interaction-types');
 export const useSetQueryable = () => useSchemaChange<QueryableChange>('/schema/queryable');
+
+export interface LabelChange {
+  /** An entity's attribute or relation, or an interaction type (entity "interaction_type"). */
+  entity: EntityName | 'interaction_type';
+  name: string;
+  /** The label to show; null goes back to the default derived from the name. */
+  label: string | null;
+}
+
+export const useSetLabel = () => useSchemaChange<LabelChange>('/schema/labels');
