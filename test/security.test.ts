@@ -1,6 +1,7 @@
 // Security hygiene (issue 19): CSV exports that cannot run formulas, request logs without
 // secrets, security headers on every answer, size limits answered as problem+json, and a
 // database readable by its owner only. Webhook destinations are in webhooks.test.ts.
+import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { createKey } from '../src/engine/access/keys.js';
 import { fixedClock } from '../src/engine/clock.js';
 import { Engine } from '../src/engine/engine.js';
 import { startServer, type TestServer } from './helpers/api.js';
-import { runCli } from './helpers/cli.js';
+import { BIN, runCli } from './helpers/cli.js';
 import { tempDir, TEST_NOW } from './helpers/engine.js';
 
 /** Contacts whose text a spreadsheet would run as formulas, and a negative number that must stay one. */
@@ -126,6 +127,47 @@ async function loggedServer(): Promise<{ base: string; key: string; lines: strin
     },
   };
 }
+
+/** Wait until `text()` matches, or fail saying what was seen. */
+async function waitFor(what: string, text: () => string, pattern: RegExp, ms = 60_000): Promise<RegExpMatchArray> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const m = pattern.exec(text());
+    if (m) return m;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; got:\n${text()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('segmata serve', () => {
+  it('prints a sign-in address with the key in its fragment, and logs requests without the key', async () => {
+    const { dir, cleanup } = tempDir('segmata-security-serve-');
+    const child = spawn(process.execPath, [BIN, '--db', join(dir, 'serve.duckdb'), 'serve', '--port', '0', '--allow-private-webhooks'], { env: { ...process.env, LOG_LEVEL: 'info' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      const [, base, key] = await waitFor('the sign-in address', () => stderr, /open the web UI signed in as that admin: (http:\/\/\S+?)\/#key=(sgm_\S+)\n/);
+      expect(stderr).not.toContain('?key=');
+      expect(stderr).toContain('webhooks may deliver to loopback, private and link-local addresses');
+      const headers = { authorization: `Bearer ${key!}`, 'content-type': 'application/json' };
+      // A client that puts the key in the URL anyway (refused: `key` is no parameter of the route): the log does not hold it.
+      expect((await fetch(`${base!}/api/v1/segments?key=${key!}&limit=1`, { headers: { authorization: headers.authorization } })).status).toBe(400);
+      // --allow-private-webhooks: a receiver on this machine is accepted.
+      await fetch(`${base!}/api/v1/segments`, { method: 'POST', headers, body: JSON.stringify({ id: 'all', name: 'All', type: 'static', members: [] }) });
+      const hook = await fetch(`${base!}/api/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ segmentId: 'all', url: 'http://127.0.0.1:9/hook' }) });
+      expect(hook.status).toBe(201);
+      await waitFor('the request lines', () => stdout, /"url":"\/api\/v1\/segments\?key=\[redacted\]&limit=1"[^\n]*\n/);
+      expect(stdout).not.toContain(key!);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      cleanup();
+    }
+  });
+});
 
 describe('request logs', () => {
   it('redact key and token query parameters, and never hold the Authorization header', async () => {

@@ -77,7 +77,7 @@ export async function checkDestination(url: URL, path: string): Promise<void> {
   }
   for (const address of addresses) {
     const range = nonGlobalRange(address);
-    if (range) throw new SegmataError('invalid_argument', `${path}: ${refusal(host, address, range)}`, [{ path, message: `${RANGE_WORDS[range] ?? range} address ${address} refused (not public)` }]);
+    if (range) throw new SegmataError('invalid_argument', `${path}: ${refusal(host, address, range)}`, [{ path, message: `${address} is in the ${RANGE_WORDS[range] ?? range} range: webhooks deliver to public addresses only, unless the server is started with --allow-private-webhooks` }]);
   }
 }
 
