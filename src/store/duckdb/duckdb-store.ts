@@ -24,7 +24,9 @@ const MEMORY_LIMIT = '1GB';
  */
 function ownerOnlyFiles(path: string): void {
   try {
-    process.umask(process.umask() | 0o077);
+    // Set, then merged with what was there (reading the mask alone is deprecated).
+    const previous = process.umask(0o077);
+    process.umask(previous | 0o077);
   } catch {
     chmodOwnerOnly.add(path);
   }
