@@ -76,6 +76,12 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
   };
   let segmentUrl = '';
   let aMember = '';
+  let aMemberEmail = '';
+  /** Use `key` from now on, as a user who signed in with it (the stored key, then a fresh page). */
+  const signIn = async (key: string) => {
+    await page.evaluate((k) => localStorage.setItem('segmata.apiKey', k), key);
+    await page.reload();
+  };
 
   it('creates a dynamic segment from a template, adds a behavioral and a "but not" segment block, and watches the estimate change', async () => {
     await page.goto(`${server.base}/#/segments/new`);
@@ -138,21 +144,42 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await members.locator('tbody tr a').first().waitFor();
     aMember = (await members.locator('tbody tr a').first().textContent())!.trim();
     expect(aMember).toMatch(/^c\d+$/);
+    aMemberEmail = (await members.locator('tbody tr').first().locator('td').nth(2).textContent())!.trim();
+    const id = segmentUrl.split('/').pop()!;
+    const count = (await server.engine.segments.get(id)).memberCount;
+    expect(count).toBeGreaterThan(25);
+    // The total and the range shown: "1–25 of 1,234".
+    await expect.poll(() => page.getByTestId('page-range').textContent()).toBe(`1–25 of ${count.toLocaleString('en-US')}`);
+    await expect.poll(() => page.getByTestId('member-total').textContent()).toBe(`${count.toLocaleString('en-US')} members`);
     await screenshot(page, '04-segment-members');
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await expect.poll(() => page.getByTestId('page-range').textContent()).toMatch(new RegExp(`^26–\\d+ of ${count.toLocaleString('en-US')}$`));
+    await page.getByRole('button', { name: '← Previous' }).click();
+    // A search matches any text attribute of the member: here its city.
+    const city = (await members.locator('tbody tr').first().locator('td').nth(4).textContent())!.trim();
+    await page.getByLabel('Search members').fill(city);
+    await expect.poll(async () => (await members.locator('tbody tr td:nth-child(5)').allTextContents()).every((c) => c === city)).toBe(true);
+    await expect.poll(() => members.locator('tbody tr a').allTextContents()).toContain(aMember);
+    await expect.poll(() => page.getByTestId('member-total').textContent()).toMatch(/^[\d,]+ matching$/);
+    await page.getByLabel('Search members').fill('');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     const csv = await readFile((await download.path())!, 'utf8');
     const lines = csv.trim().split('\n');
     expect(lines[0]!.split(',')[0]).toBe('id');
-    const id = segmentUrl.split('/').pop()!;
-    expect(lines.length - 1).toBe((await server.engine.segments.get(id)).memberCount);
+    expect(lines.length - 1).toBe(count);
     expect(lines.map((l) => l.split(',')[0])).toContain(aMember);
   });
 
   it('explains why a contact is in, and shows history, definition and overlap', async () => {
     await page.goto(`${segmentUrl}/explain`);
-    await page.getByRole('textbox', { name: 'Contact id' }).fill(aMember);
-    await page.getByRole('button', { name: 'Explain', exact: true }).click();
+    // Found by email, not by typing its id: the search box lists the matches as one types.
+    const box = page.getByRole('combobox', { name: 'Contact' });
+    await box.fill(aMemberEmail);
+    await page.getByRole('option', { name: new RegExp(aMember) }).waitFor();
+    await screenshot(page, '05a-explain-contact-search');
+    await page.getByRole('option', { name: new RegExp(aMember) }).click();
     await expect.poll(() => page.locator('.verdict').textContent()).toContain('is a member');
+    expect(page.url()).toContain(`contact=${aMember}`);
     await screenshot(page, '05-segment-explain');
     await page.getByRole('link', { name: 'History' }).click();
     await page.locator('.recharts-wrapper, table').first().waitFor();
@@ -174,7 +201,7 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     expect((await server.engine.segments.get(segmentUrl.split('/').pop()!)).status).toBe('stopped');
   });
 
-  it('creates a static segment and picks its members', async () => {
+  it('creates a static segment, picks its members one and several at a time, and takes it live, stops and renames it from its page', async () => {
     await page.goto(`${server.base}/#/segments/new`);
     await page.getByRole('radio', { name: /Static/ }).check();
     await page.getByRole('textbox', { name: 'Segment name' }).fill('E2E hand-picked');
@@ -182,13 +209,66 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await page.getByLabel('Search contacts').fill('c000042');
     await page.getByRole('button', { name: 'Add c000042' }).click();
     await page.getByRole('button', { name: 'Remove c000042' }).waitFor();
+    // Now a member, the contact says so in the search results, and cannot be picked again.
+    const results = page.getByRole('table', { name: 'Matching contacts' });
+    await expect.poll(() => results.locator('tbody tr').first().textContent()).toContain('Member');
+    expect(await page.getByRole('button', { name: 'Add c000042' }).count()).toBe(0);
+    expect(await results.getByRole('checkbox', { name: /c000042/ }).isDisabled()).toBe(true);
+    // Several at a time: ticked across the results, added together.
+    await page.getByLabel('Search contacts').fill('c00005');
+    await results.getByRole('checkbox', { name: /\(c000051\)$|^Select c000051$/ }).check();
+    await results.getByRole('checkbox', { name: /\(c000052\)$|^Select c000052$/ }).check();
+    await page.getByRole('button', { name: 'Add 2 contacts' }).click();
+    await page.getByRole('button', { name: 'Remove c000052' }).waitFor();
+    await expect.poll(() => page.locator('.static-members .notice').textContent()).toBe('2 contacts added.');
     await screenshot(page, '09-static-members');
-    const stored = await server.engine.store.all<{ contact_id: string }>("SELECT contact_id FROM memberships WHERE segment_id = 'e2e-hand-picked'");
-    expect(stored.map((r) => r.contact_id)).toEqual(['c000042']);
+    const stored = await server.engine.store.all<{ contact_id: string }>("SELECT contact_id FROM memberships WHERE segment_id = 'e2e-hand-picked' ORDER BY contact_id");
+    expect(stored.map((r) => r.contact_id)).toEqual(['c000042', 'c000051', 'c000052']);
+    await expect.poll(() => page.getByTestId('page-range').textContent()).toBe('1–3 of 3');
+
+    // Live, stopped and renamed from its page, like any segment (it used to stay "draft" here).
+    await page.getByRole('button', { name: 'Go live', exact: true }).click();
+    await expect.poll(() => page.getByTestId('segment-status').textContent()).toContain('live');
+    expect((await server.engine.segments.get('e2e-hand-picked')).status).toBe('live');
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect.poll(() => page.getByTestId('segment-status').textContent()).toContain('stopped');
+    expect((await server.engine.segments.get('e2e-hand-picked')).status).toBe('stopped');
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: /Rename/ });
+    await dialog.getByRole('textbox', { name: 'New name' }).fill('E2E picked by hand');
+    await screenshot(page, '09b-static-rename-dialog');
+    await dialog.getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('E2E picked by hand');
+    expect(await dialog.count()).toBe(0);
+    expect((await server.engine.segments.get('e2e-hand-picked')).name).toBe('E2E picked by hand');
+    await page.getByRole('button', { name: 'Go live', exact: true }).click();
+    await expect.poll(() => page.getByTestId('segment-status').textContent()).toContain('live');
+  });
+
+  it('marks a condition without a value as incomplete and estimates nothing until it has one; text offers no less-than', async () => {
+    await page.goto(`${server.base}/#/designer/new`);
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('E2E incomplete');
+    await page.getByRole('button', { name: 'Add block' }).click();
+    await page.getByRole('menuitem', { name: 'Profile' }).click();
+    await page.locator('.rule-fields').first().selectOption('state');
+    await expect.poll(() => page.locator('.field-incomplete').first().textContent()).toContain('enter a value');
+    await expect.poll(() => page.locator('.designer-summary').textContent()).toContain('incomplete');
+    // No estimate is asked for (nor shown as 0) while the value is missing.
+    await page.waitForTimeout(700);
+    expect(await page.getByTestId('estimate-total').getAttribute('data-count')).toBeNull();
+    await screenshot(page, '03b-designer-incomplete');
+    const operators = await page.locator('.rule-operators').first().locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(operators).toContain('eq');
+    expect(operators.filter((o) => ['lt', 'lte', 'gt', 'gte', 'between'].includes(o))).toEqual([]);
+    await page.locator('.rule-value-wrap input').first().fill('AZ');
+    expect(await estimate()).toBeGreaterThan(0);
+    expect(await page.locator('.field-incomplete').count()).toBe(0);
   });
 
   it('shows contacts, a contact page and the settings', async () => {
     await page.goto(`${server.base}/#/contacts`);
+    await expect.poll(() => page.getByTestId('page-range').textContent()).toBe('1–25 of 2,000');
+    await expect.poll(() => page.getByTestId('contact-total').textContent()).toBe('2,000 contacts');
     await page.getByRole('table').first().locator('tbody tr a').first().click();
     await page.getByRole('heading', { level: 1 }).waitFor();
     await expect.poll(() => page.locator('main').textContent()).toMatch(/Interactions|Timeline/i);
@@ -229,14 +309,68 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('status of 409') && !e.includes('status of 400')));
   });
 
-  it('offers a viewer\'s key no changes: no new segment, no row actions, no selection', async () => {
-    await page.goto(`${server.base}/#key=${server.viewerKey}`);
+  it('activates several segments at once, and shows a refused one as a failure, in red, by its name', async () => {
+    await server.engine.segments.create({ id: 'e2e-ok', name: 'E2E fine draft', type: 'dynamic', query: { blocks: [{ kind: 'profile', where: { attr: 'state', op: 'eq', value: 'CA' } }] } });
+    await page.goto(`${server.base}/#/`);
+    await page.reload();
+    const table = page.getByRole('table', { name: 'Segments' });
+    await page.getByLabel('Search segments').fill('E2E');
+    await table.getByRole('checkbox', { name: 'Select E2E fine draft' }).check();
+    // (It reads a draft: going live is refused.)
+    await table.getByRole('checkbox', { name: 'Select E2E on a draft' }).check();
+    await page.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: 'Activate', exact: true }).click();
+    const alert = page.locator('.outcome[role="alert"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/^Could not activate 1 segment \(1 other activated\):/);
+    expect(await alert.locator('li strong').allTextContents()).toEqual(['E2E on a draft']);
+    // Red: the error colours, not the green of a notice.
+    expect(await alert.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(253, 226, 224)');
+    await screenshot(page, '14-bulk-failure');
+    expect((await server.engine.segments.get('e2e-ok')).status).toBe('live');
+    expect((await server.engine.segments.get('e2e-on-a-draft')).status).toBe('draft');
+    errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('status of 409')));
+  });
+
+  it('confirms a delete in its own dialog: Escape cancels, Delete deletes', async () => {
+    await page.getByRole('button', { name: 'Deactivate E2E fine draft' }).click();
+    await expect.poll(() => page.locator('.notice[role="status"]').textContent()).toBe('1 segment deactivated.');
+    await page.getByRole('button', { name: 'Delete E2E fine draft' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete “E2E fine draft”?' });
+    await dialog.waitFor();
+    // Modal and focused: the focus starts on Cancel (a destructive action), inside the dialog.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await screenshot(page, '15-delete-dialog');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect((await server.engine.segments.get('e2e-ok')).name).toBe('E2E fine draft');
+    await page.getByRole('button', { name: 'Delete E2E fine draft' }).click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.locator('.notice[role="status"]').textContent()).toBe('1 segment deleted.');
+    expect((await server.engine.segments.list()).some((x) => x.id === 'e2e-ok')).toBe(false);
+    await page.getByLabel('Search segments').fill('');
+  });
+
+  it('offers a viewer\'s key no changes: no new segment, no row actions, no selection, nothing to do on a segment\'s page', async () => {
+    await signIn(server.viewerKey);
     await expect.poll(() => page.locator('.topbar .account').textContent()).toContain('viewer');
     const table = page.getByRole('table', { name: 'Segments' });
     await table.locator('tbody tr').first().waitFor();
     expect(await page.getByRole('link', { name: '+ New segment' }).count()).toBe(0);
     expect(await table.getByRole('button').count()).toBe(0);
     expect(await table.getByRole('checkbox').count()).toBe(0);
+    for (const url of [`${segmentUrl}/members`, `${server.base}/#/segments/e2e-hand-picked/members`]) {
+      await page.goto(url);
+      await page.getByRole('table', { name: 'Members' }).locator('tbody tr').first().waitFor();
+      for (const name of ['Edit', 'Rename', 'Go live', 'Refresh', 'Stop', 'Delete', 'Remove c000042']) {
+        expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+        expect(await page.getByRole('link', { name, exact: true }).count(), name).toBe(0);
+      }
+      expect(await page.getByRole('group', { name: 'Segment actions' }).count()).toBe(0);
+    }
+    // The hand-picked segment's page shows its members, with nothing to add or remove.
+    expect(await page.getByLabel('Search contacts').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+    await screenshot(page, '16-viewer-segment');
   });
 
   it('made no console errors', () => {

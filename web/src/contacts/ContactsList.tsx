@@ -4,7 +4,8 @@ import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import type { ContactRecord, Page } from '../api/types';
 import { DataTable, type Column } from '../ui/DataTable';
-import { Pager, useCursorPager } from '../ui/Pager';
+import { formatCount, plural } from '../ui/format';
+import { Pager, useCursorPager, useKeptTotal } from '../ui/Pager';
 import { ErrorState, Loading } from '../ui/states';
 import { contactName, formatValue } from './format-value';
 import { useDebounced } from '../ui/useDebounced';
@@ -12,7 +13,7 @@ import { useDebounced } from '../ui/useDebounced';
 const PAGE_SIZE = 25;
 const contactPath = (id: string) => `/contacts/${encodeURIComponent(id)}`;
 
-/** Contacts, searched by name or email, a page at a time. The search is kept in the address (`?q=`) so Back returns to it. */
+/** Contacts, searched by id or any text attribute (name, email, city…), a page at a time. The search is kept in the address (`?q=`) so Back returns to it. */
 export function ContactsList() {
   const [params, setParams] = useSearchParams();
   const [search, setSearch] = useState(params.get('q') ?? '');
@@ -30,6 +31,7 @@ export function ContactsList() {
     queryFn: () => api<Page<ContactRecord>>('/contacts', { query }),
     placeholderData: keepPreviousData,
   });
+  const total = useKeptTotal(list.data?.total, settled);
   const columns = useMemo<Column<ContactRecord>[]>(
     () => [
       // One link per row (the name): the id beside it would only be a second tab stop to the same page.
@@ -54,8 +56,13 @@ export function ContactsList() {
       <div className="toolbar" role="search">
         <label>
           <span className="visually-hidden">Search contacts</span>
-          <input type="search" placeholder="Search by name or email…" value={search} onChange={(e) => onSearch(e.target.value)} />
+          <input type="search" placeholder="Search by name, email, city…" value={search} onChange={(e) => onSearch(e.target.value)} />
         </label>
+        {total !== undefined && (
+          <span className="muted" data-testid="contact-total">
+            {settled ? `${formatCount(total)} matching` : plural(total, 'contact')}
+          </span>
+        )}
         {list.isFetching && !list.isPending && <span className="muted" role="status">Searching…</span>}
       </div>
       {list.isPending ? (
@@ -73,7 +80,13 @@ export function ContactsList() {
               empty={settled ? <>No contact matches “{settled}”.</> : <>No contacts yet. Import some with <code>segmata import contacts</code> or <code>POST /api/v1/contacts</code>.</>}
             />
           </div>
-          <Pager page={pager.page} hasNext={!!list.data.next} onPrevious={pager.previous} onNext={() => list.data.next && pager.next(list.data.next)} />
+          <Pager
+            page={pager.page}
+            hasNext={!!list.data.next}
+            onPrevious={pager.previous}
+            onNext={() => list.data.next && pager.next(list.data.next)}
+            shown={{ count: list.data.items.length, pageSize: PAGE_SIZE, total }}
+          />
         </>
       )}
     </section>

@@ -9,7 +9,7 @@ import type { Segment } from '../api/types';
 import { formatCount } from '../ui/format';
 import { AddBlockMenu, BLOCK_KINDS } from './AddBlockMenu';
 import { ConditionEditor } from './ConditionEditor';
-import { blockMessages, FieldErrors, useIssues } from './issues';
+import { blockMessages, FieldErrors, IncompleteHint, useIssues } from './issues';
 import { newGroup, newRule, defaultValue, type BehavioralBlockState, type BlockKind, type BlockState, type ConditionGroup } from './model';
 import { COUNT_OPERATORS, RELATION_HINTS, type AttributeGroup } from './vocabulary';
 import { DurationInput } from './DurationInput';
@@ -104,7 +104,7 @@ function BlockCard({ block, index, count, depth }: { block: BlockState; index: n
             <span data-testid="block-estimate" className="num">
               {estimate === undefined ? '–' : formatCount(estimate)}
             </span>{' '}
-            contacts
+            {estimate === 1 ? 'contact' : 'contacts'}
           </span>
         )}
         <span className="block-actions">
@@ -155,6 +155,7 @@ function SegmentPicker({ block }: { block: Extract<BlockState, { kind: 'segment'
           </option>
         ))}
       </select>
+      {block.segment === '' && messages.length === 0 && <IncompleteHint what="choose a segment" />}
       <FieldErrors messages={messages} />
     </div>
   );
@@ -191,6 +192,7 @@ function BehavioralEditor({ block }: { block: BehavioralBlockState }) {
             </option>
           ))}
         </select>
+        {block.interaction === '' && msg('interaction').length === 0 && <IncompleteHint what="choose an interaction type" />}
         <FieldErrors messages={msg('interaction')} />
       </div>
 

@@ -6,7 +6,7 @@ import { useCallback, useMemo, useRef } from 'react';
 import { QueryBuilder, type RuleGroupType, type RuleType, type Translations } from 'react-querybuilder';
 import type { AttributeType } from '../api/types';
 import type { Operator } from '../../../src/definition/ast.js';
-import { defaultValue, isGroup, valueForOperator, type ConditionGroup, type ComparisonValue } from './model';
+import { defaultValue, incompleteRuleIds, isGroup, valueForOperator, type ConditionGroup, type ComparisonValue } from './model';
 import { useIssues, FieldErrors } from './issues';
 import { ConditionValueEditor, type ConditionContext } from './ValueEditor';
 import { operatorsFor, type AttributeGroup } from './vocabulary';
@@ -26,6 +26,13 @@ const TRANSLATIONS: Partial<Translations> = {
   removeGroup: { label: '×', title: 'Remove group' },
   notToggle: { label: 'Not', title: 'Negate this group (none of it holds)' },
 };
+
+/**
+ * Less than / greater than / between on text compare code points ("Zoe" < "adam", "10" < "9"),
+ * which is not what a marketer means: they are not offered for text attributes, unless a rule on
+ * that attribute already uses one (a definition saved through the API shows as it is).
+ */
+const TEXT_ORDERING: ReadonlySet<Operator> = new Set<Operator>(['lt', 'lte', 'gt', 'gte', 'between']);
 
 function walkRules(g: RuleGroupType, out: Map<string, RuleType>, groups: Set<string>): void {
   if (g.id) groups.add(g.id);
@@ -75,16 +82,24 @@ export function ConditionEditor({ group, onChange, attributes, interaction, bloc
     return { ruleIds: rules, groupIds: groups };
   }, [group]);
   const mine = issues.filter((i) => i.target.kind === 'rule' && i.target.key === blockKey);
+  const orderedText = new Set([...ruleIds.values()].filter((r) => TEXT_ORDERING.has(r.operator as Operator)).map((r) => r.field));
+  const operatorsOf = (f: string) => {
+    const type = typeOf(f);
+    return operatorsFor(type).filter((o) => type !== 'string' || !TEXT_ORDERING.has(o.name) || orderedText.has(f));
+  };
+  const incomplete = useMemo(() => incompleteRuleIds(group), [group]);
+  const incompleteKey = [...incomplete].join(',');
   const context = useMemo<ConditionContext>(
     () => ({
       typeOf,
       labelOf: (f) => byName.get(f)?.label ?? f,
       ...(interaction !== undefined ? { interaction } : {}),
       messagesFor: (id) => mine.filter((i) => i.target.kind === 'rule' && i.target.id === id).map((i) => i.message),
+      isIncomplete: (id) => incomplete.has(id),
     }),
-    // `mine` changes identity every render; its content is what matters.
+    // `mine` and `incomplete` change identity every edit; their content is what matters.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [typeOf, byName, interaction, JSON.stringify(mine)],
+    [typeOf, byName, interaction, JSON.stringify(mine), incompleteKey],
   );
   // Issues on a group (e.g. an empty one) or naming a rule the editor no longer has go under the tree.
   const groupMessages = mine.filter((i) => i.target.kind === 'rule' && (groupIds.has(i.target.id) || !ruleIds.has(i.target.id))).map((i) => i.message);
@@ -107,8 +122,8 @@ export function ConditionEditor({ group, onChange, attributes, interaction, bloc
         onQueryChange={handleChange}
         fields={fields}
         combinators={COMBINATORS}
-        getOperators={(f) => operatorsFor(typeOf(f))}
-        getDefaultOperator={(f) => operatorsFor(typeOf(f))[0]?.name ?? 'eq'}
+        getOperators={operatorsOf}
+        getDefaultOperator={(f) => operatorsOf(f)[0]?.name ?? 'eq'}
         getDefaultValue={(rule) => defaultValue(rule.operator as Operator, typeOf(rule.field))}
         controlElements={{ valueEditor: ConditionValueEditor }}
         translations={TRANSLATIONS}

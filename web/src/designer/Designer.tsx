@@ -9,7 +9,7 @@ import { api, ApiError, type FieldIssue } from '../api/client';
 import { useSchema } from '../api/hooks';
 import type { EvaluationResult, Page, Segment } from '../api/types';
 import type { SegmentDefinition } from '../../../src/definition/ast.js';
-import { formatCount } from '../ui/format';
+import { formatCount, plural } from '../ui/format';
 import { ErrorState } from '../ui/states';
 import { StatusBadge, TypeBadge } from '../ui/StatusBadge';
 import { BlockList, BlockListCtx, type BlockListContext } from './BlockList';
@@ -19,6 +19,7 @@ import { JsonView } from './JsonView';
 import {
   addBlock,
   fromDefinition,
+  hasIncompleteBlock,
   moveBlock,
   newBlock,
   placeIssues,
@@ -44,9 +45,13 @@ function definitionToSend(s: DesignerState): SegmentDefinition {
   return def;
 }
 
-/** What the estimate needs: the query; a placeholder name keeps an unnamed draft estimable. */
+/**
+ * What the estimate needs: the query; a placeholder name keeps an unnamed draft estimable.
+ * Null when there is nothing to estimate yet: no blocks, or one not filled in (its count would
+ * be that of an empty value, a 0 that says nothing about what the user is about to type).
+ */
 function definitionToEstimate(s: DesignerState): SegmentDefinition | null {
-  if (s.type === 'static' || s.blocks.length === 0) return null;
+  if (s.type === 'static' || s.blocks.length === 0 || hasIncompleteBlock(s.blocks)) return null;
   const { id: _id, description: _d, members: _m, ...def } = toDefinition(s);
   return { ...def, name: s.name.trim() === '' ? 'Untitled' : s.name } as SegmentDefinition;
 }
@@ -195,7 +200,7 @@ export function Designer({ initial, segment: initialSegment, idEdited, initialFa
         const r = await api<EvaluationResult>(`/segments/${encodeURIComponent(seg.id)}/go-live`, { method: 'POST' });
         if (wasNew) return void afterCreate(r.segment);
         setSegment(r.segment);
-        setNotice(`Live: ${formatCount(r.members ?? r.segment.memberCount)} members.`);
+        setNotice(`Live: ${plural(r.members ?? r.segment.memberCount, 'member')}.`);
       } catch (e) {
         // Saved, but not live: the edit page it moves to says why.
         if (wasNew) afterCreate(seg, `Saved, but it could not go live: ${e instanceof Error ? e.message : String(e)}`);
@@ -420,11 +425,13 @@ export function Designer({ initial, segment: initialSegment, idEdited, initialFa
               <span data-testid="estimate-total" data-count={est?.total} className="num">
                 {est ? formatCount(est.total) : '–'}
               </span>
-              <span className="muted"> contacts</span>
+              <span className="muted"> {est?.total === 1 ? 'contact' : 'contacts'}</span>
             </p>
             <p className="muted small">
               {estimateDef === null
-                ? 'Add a block to see how many contacts match.'
+                ? state.blocks.length === 0
+                  ? 'Add a block to see how many contacts match.'
+                  : 'Some conditions are incomplete (marked beside them): fill them in to see how many contacts match.'
                 : estimate.pending
                   ? 'Updating…'
                   : estimate.error
@@ -435,7 +442,7 @@ export function Designer({ initial, segment: initialSegment, idEdited, initialFa
             </p>
             {segment && (
               <p className="small">
-                Stored: version {segment.version}, {formatCount(segment.memberCount)} members
+                Stored: version {segment.version}, {plural(segment.memberCount, 'member')}
               </p>
             )}
           </aside>

@@ -14,7 +14,7 @@ import { ISO_DATE, valueShape } from '../../../src/definition/operators.js';
 import type { ComparisonValue } from './model';
 import { MONTHS } from './vocabulary';
 import { DurationInput } from './DurationInput';
-import { FieldErrors } from './issues';
+import { FieldErrors, IncompleteHint } from './issues';
 
 export interface ConditionContext {
   typeOf: (field: string) => AttributeType;
@@ -22,6 +22,8 @@ export interface ConditionContext {
   /** Set for a behavioral block's property filter: values are looked up per interaction type. */
   interaction?: string;
   messagesFor: (ruleId: string) => string[];
+  /** Does this rule still lack its value? */
+  isIncomplete: (ruleId: string) => boolean;
 }
 
 interface DistinctValues {
@@ -206,6 +208,7 @@ export function ConditionValueEditor(props: ValueEditorProps) {
           ))}
         </datalist>
       )}
+      {!invalid && ctx.isIncomplete(props.rule.id ?? '') && <IncompleteHint what={shape === 'list' ? 'add a value' : 'enter a value'} />}
       <FieldErrors id={errorsId} messages={messages} />
     </span>
   );

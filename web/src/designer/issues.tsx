@@ -30,3 +30,11 @@ export function FieldErrors({ id, messages }: { id?: string; messages: string[] 
     </div>
   );
 }
+
+/**
+ * A field not filled in yet: said beside it, quietly (not an error: the user is still typing),
+ * and the reason the designer shows no estimate meanwhile.
+ */
+export function IncompleteHint({ what }: { what: string }) {
+  return <span className="field-incomplete">Incomplete: {what}</span>;
+}

@@ -8,6 +8,8 @@ import {
   defaultValue,
   fromDefinition,
   groupFromCondition,
+  hasIncompleteBlock,
+  isIncompleteValue,
   moveBlock,
   newBlock,
   placeIssue,
@@ -331,5 +333,44 @@ describe('property', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('incomplete conditions', () => {
+  it('a value the operator needs and nobody typed is incomplete; a typed one, or none needed, is not', () => {
+    expect(isIncompleteValue('eq', '')).toBe(true);
+    expect(isIncompleteValue('eq', 'AZ')).toBe(false);
+    expect(isIncompleteValue('gt', Number.NaN)).toBe(true);
+    expect(isIncompleteValue('gt', 0)).toBe(false);
+    expect(isIncompleteValue('eq', false)).toBe(false);
+    expect(isIncompleteValue('between', [1, ''])).toBe(true);
+    expect(isIncompleteValue('between', [1, 5])).toBe(false);
+    expect(isIncompleteValue('in', [])).toBe(true);
+    expect(isIncompleteValue('in', ['AZ'])).toBe(false);
+    expect(isIncompleteValue('in_last', { amount: Number.NaN, unit: 'days' })).toBe(true);
+    expect(isIncompleteValue('in_last', { amount: 30, unit: 'days' })).toBe(false);
+    expect(isIncompleteValue('is_empty', undefined)).toBe(false);
+    expect(isIncompleteValue('in_month', 'current')).toBe(false);
+  });
+
+  it('every operator\'s fresh value is incomplete exactly when it is a blank to fill in', () => {
+    for (const op of OPERATORS) {
+      const shape = valueShape(op);
+      const fresh = defaultValue(op, 'string');
+      expect(isIncompleteValue(op, fresh), op).toBe(shape === 'scalar' || shape === 'pair' || shape === 'list');
+    }
+  });
+
+  it('a new profile block (its condition has no value yet) or a segment block with no segment is incomplete, at any depth', () => {
+    const d = { field: 'state', fieldType: 'string' as const, interaction: 'email_open', segment: '' };
+    const profile = newBlock('profile', d);
+    expect(hasIncompleteBlock([profile])).toBe(true);
+    const filled = fromDefinition({ id: 'x', name: 'x', type: 'dynamic', query: { blocks: [{ kind: 'profile', where: { attr: 'state', op: 'eq', value: 'AZ' } }] } });
+    expect(hasIncompleteBlock(filled.blocks)).toBe(false);
+    expect(hasIncompleteBlock([newBlock('behavioral', d)])).toBe(false);
+    expect(hasIncompleteBlock([newBlock('segment', d)])).toBe(true);
+    const group = newBlock('group', d);
+    expect(hasIncompleteBlock(addBlock([group], group.key, newBlock('segment', d)))).toBe(true);
+    expect(hasIncompleteBlock(addBlock([group], group.key, filled.blocks[0]!))).toBe(false);
   });
 });

@@ -250,6 +250,63 @@ export function valueForOperator(prev: ComparisonValue, op: Operator, type: Attr
   return defaultValue(op, type);
 }
 
+// ---------- incomplete conditions ----------
+
+const missingScalar = (v: unknown): boolean => v === undefined || v === null || v === '' || (typeof v === 'number' && !Number.isFinite(v));
+
+/**
+ * Does a comparison still lack the value its operator takes (nothing typed yet)? Such a
+ * condition is marked incomplete beside its field, and the definition is not estimated: its
+ * count would be that of an empty value (usually 0), not of what the user is about to type.
+ * (An empty text is "no value" here; `is empty` is how a definition asks for one.)
+ */
+export function isIncompleteValue(op: Operator, value: ComparisonValue): boolean {
+  switch (valueShape(op)) {
+    case 'none':
+      return false;
+    case 'scalar':
+      return missingScalar(value);
+    case 'pair':
+      return !Array.isArray(value) || value.length !== 2 || value.some(missingScalar);
+    case 'list':
+      return !Array.isArray(value) || value.length === 0;
+    case 'duration':
+      return typeof value !== 'object' || value === null || Array.isArray(value) || missingScalar(value.amount);
+    case 'month':
+      return value === undefined || value === '';
+  }
+}
+
+/** The ids of a condition tree's incomplete rules. */
+export function incompleteRuleIds(g: RuleGroupType): Set<string> {
+  const out = new Set<string>();
+  const walk = (group: RuleGroupType) => {
+    for (const r of group.rules) {
+      if (typeof r === 'string') continue;
+      if (isGroup(r)) walk(r);
+      else if (isIncompleteValue(r.operator as Operator, r.value as ComparisonValue)) out.add(r.id ?? '');
+    }
+  };
+  walk(g);
+  return out;
+}
+
+/** Is anything in these blocks not filled in yet (a condition's value, a block's segment or interaction type)? */
+export function hasIncompleteBlock(blocks: BlockState[]): boolean {
+  return blocks.some((b) => {
+    switch (b.kind) {
+      case 'profile':
+        return incompleteRuleIds(b.where).size > 0;
+      case 'behavioral':
+        return b.interaction === '' || (b.where !== undefined && incompleteRuleIds(b.where).size > 0);
+      case 'segment':
+        return b.segment === '';
+      case 'group':
+        return hasIncompleteBlock(b.blocks);
+    }
+  });
+}
+
 // ---------- block list edits ----------
 
 export const RELATIONS: readonly Relation[] = ['or', 'and_also', 'but_not'];

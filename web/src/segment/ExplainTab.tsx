@@ -1,9 +1,9 @@
 /** Why is a contact (not) a member? The verdict, each block's own result, and the API's account in words. */
-import { useId, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import type { Segment } from '../api/types';
+import { ContactSearchBox } from '../contacts/ContactSearchBox';
 import { formatInstant } from '../ui/format';
 import { ErrorState, Loading } from '../ui/states';
 import { ExplainBlocks, type BlockTrace } from './ExplainBlocks';
@@ -24,30 +24,22 @@ export function ExplainTab({ segment: s }: { segment: Segment }) {
   // The contact asked about is in the address (?contact=…), so an explanation can be shared.
   const [params, setParams] = useSearchParams();
   const contactId = params.get('contact') ?? '';
-  const [draft, setDraft] = useState(contactId);
-  const inputId = useId();
   const explanation = useQuery({
     queryKey: [...segmentKey(s.id), 'explain', contactId],
     queryFn: () => api<Explanation>(segmentApiPath(s.id, `/explain/${encodeURIComponent(contactId)}`)),
     enabled: contactId !== '',
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const id = draft.trim();
+  const explain = (id: string) => {
     setParams(id ? { contact: id } : {}, { replace: true });
     if (id === contactId) void explanation.refetch();
   };
   return (
     <div className="explain-tab">
-      <form className="toolbar" onSubmit={submit} role="search">
-        <label htmlFor={inputId}>Contact id</label>
-        <input id={inputId} value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="e.g. c000010" autoComplete="off" spellCheck={false} />
-        <button type="submit" className="primary" disabled={draft.trim() === ''}>
-          Explain
-        </button>
-      </form>
+      <div className="toolbar" role="search">
+        <ContactSearchBox label="Contact" initial={contactId} onPick={explain} />
+      </div>
       {contactId === '' ? (
-        <p className="muted">Enter a contact id to see, block by block, why that contact is or is not a member of this segment.</p>
+        <p className="muted">Find a contact by name, email or id to see, block by block, why it is or is not a member of this segment.</p>
       ) : explanation.isPending ? (
         <Loading what="Explaining" />
       ) : explanation.isError ? (

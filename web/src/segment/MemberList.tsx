@@ -8,7 +8,8 @@ import { Link } from 'react-router';
 import { api, download } from '../api/client';
 import type { ContactRecord, Page, Segment } from '../api/types';
 import { DataTable, type Column } from '../ui/DataTable';
-import { Pager, useCursorPager } from '../ui/Pager';
+import { formatCount, plural } from '../ui/format';
+import { Pager, useCursorPager, useKeptTotal } from '../ui/Pager';
 import { ErrorState, Loading } from '../ui/states';
 import { contactPage, segmentApiPath, segmentKey } from './queries';
 import { useDebounced } from '../ui/useDebounced';
@@ -82,6 +83,7 @@ export function MemberList({ segment: s, onRemove, removing }: Props) {
     }
   };
   const rows = members.data?.items ?? [];
+  const total = useKeptTotal(members.data?.total, settledSearch);
   return (
     <div className="member-list">
       {s.status === 'draft' && s.type !== 'static' && (
@@ -90,13 +92,13 @@ export function MemberList({ segment: s, onRemove, removing }: Props) {
           its membership.
         </p>
       )}
-      {s.status === 'stopped' && <p className="segment-info">This segment is stopped: these are its members when it stopped; they are no longer kept current.</p>}
+      {s.status === 'stopped' && s.type !== 'static' && <p className="segment-info">This segment is stopped: these are its members when it stopped; they are no longer kept current.</p>}
       <div className="toolbar" role="search">
         <label>
           <span className="visually-hidden">Search members</span>
           <input
             type="search"
-            placeholder="Id, name or email…"
+            placeholder="Id, name, email, city…"
             value={search}
             onChange={(e) => {
               setSearch(e.target.value);
@@ -107,6 +109,11 @@ export function MemberList({ segment: s, onRemove, removing }: Props) {
         <button type="button" onClick={() => void exportCsv()} disabled={exporting}>
           {exporting ? 'Exporting…' : 'Export CSV'}
         </button>
+        {total !== undefined && (
+          <span className="muted" data-testid="member-total">
+            {settledSearch ? `${formatCount(total)} matching` : plural(total, 'member')}
+          </span>
+        )}
         {members.isFetching && !members.isPending && <span className="muted">Updating…</span>}
       </div>
       {exportError !== null && <ErrorState error={exportError} />}
@@ -130,7 +137,13 @@ export function MemberList({ segment: s, onRemove, removing }: Props) {
               empty={settledSearch ? 'No member matches this search.' : s.type === 'static' ? 'No members yet. Add some with the search above or a CSV import.' : 'This segment has no members.'}
             />
           </div>
-          <Pager page={pager.page} hasNext={!!members.data?.next} onPrevious={pager.previous} onNext={() => members.data?.next && pager.next(members.data.next)} />
+          <Pager
+            page={pager.page}
+            hasNext={!!members.data?.next}
+            onPrevious={pager.previous}
+            onNext={() => members.data?.next && pager.next(members.data.next)}
+            shown={{ count: rows.length, pageSize: PAGE_SIZE, total }}
+          />
         </>
       )}
     </div>

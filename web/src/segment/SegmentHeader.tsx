@@ -1,22 +1,25 @@
-/** The segment's name, badges and counts, and its lifecycle actions (edit, go live, stop, refresh, delete). */
+/**
+ * The segment's name, badges and counts, and its lifecycle actions: edit (rename for a static
+ * segment), go live, refresh, stop, delete. A viewer's key is offered none of them.
+ */
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
-import { api } from '../api/client';
+import { useCan } from '../api/hooks';
 import type { EvaluationResult, Segment } from '../api/types';
-import { formatCount, formatInstant } from '../ui/format';
+import { useConfirm } from '../ui/Dialog';
+import { formatCount, formatInstant, plural } from '../ui/format';
+import { OutcomeBanner, reasonOf, type Outcome } from '../ui/Outcome';
 import { StatusBadge, TypeBadge } from '../ui/StatusBadge';
-import { segmentApiPath, segmentKey, segmentPage, useInvalidateSegment } from './queries';
+import { canGoLive, canRefresh, canStop, FAILED_VERB, renamedInPlace, runLifecycle, type LifecycleAction } from './lifecycle';
+import { RenameDialog } from './RenameDialog';
+import { segmentKey, segmentPage, useInvalidateSegment } from './queries';
 
-type Action = 'go-live' | 'stop' | 'refresh' | 'delete';
+const DONE: Record<Exclude<LifecycleAction, 'delete'>, string> = { 'go-live': 'Live', stop: 'Stopped', refresh: 'Refreshed' };
 
-const FAILED: Record<Action, string> = { 'go-live': 'take the segment live', stop: 'stop the segment', refresh: 'refresh the segment', delete: 'delete the segment' };
-
-const DONE: Record<Exclude<Action, 'delete'>, string> = { 'go-live': 'Live', stop: 'Stopped', refresh: 'Refreshed' };
-
-/** "Live: 1,363 members (+12, −3) in 40 ms." */
-function describeResult(action: Exclude<Action, 'delete'>, r: EvaluationResult): string {
-  const parts = [`${DONE[action]}: ${formatCount(r.members ?? r.segment.memberCount)} members`];
+/** "Live: 1,363 members (12 entered, 3 exited) in 40 ms." */
+function describeResult(action: Exclude<LifecycleAction, 'delete'>, r: EvaluationResult): string {
+  const parts = [`${DONE[action]}: ${plural(r.members ?? r.segment.memberCount, 'member')}`];
   if (r.entered !== undefined || r.exited !== undefined) parts.push(` (${formatCount(r.entered ?? 0)} entered, ${formatCount(r.exited ?? 0)} exited)`);
   if (r.ms !== undefined) parts.push(` in ${Math.round(r.ms)} ms`);
   return `${parts.join('')}.`;
@@ -26,16 +29,14 @@ export function SegmentHeader({ segment: s }: { segment: Segment }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const invalidate = useInvalidateSegment(s.id);
-  const [message, setMessage] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [renaming, setRenaming] = useState(false);
+  const [confirmDialog, confirm] = useConfirm();
+  // Only once the key is known to be an editor's: a viewer never sees actions appear and go.
+  const canChange = useCan('editor') === true;
   const act = useMutation({
-    mutationFn: async (action: Action) => {
-      if (action === 'delete') {
-        await api(segmentApiPath(s.id), { method: 'DELETE' });
-        return null;
-      }
-      return api<EvaluationResult>(segmentApiPath(s.id, `/${action}`), { method: 'POST' });
-    },
-    onMutate: () => setMessage(null),
+    mutationFn: (action: LifecycleAction) => runLifecycle(action, s),
+    onMutate: () => setOutcome(null),
     onSuccess: async (result, action) => {
       if (action === 'delete') {
         // Forget the segment rather than refetch it (it is gone), and go back to the list.
@@ -47,12 +48,14 @@ export function SegmentHeader({ segment: s }: { segment: Segment }) {
       if (!result) return;
       // The answer carries the segment as it now is: show its status at once, then refresh the rest.
       queryClient.setQueryData(segmentKey(s.id), result.segment);
-      setMessage(describeResult(action, result));
+      setOutcome({ message: describeResult(action, result), failures: [] });
       await invalidate();
     },
+    onError: (e, action) => setOutcome({ message: `Could not ${FAILED_VERB[action]} the segment.`, failures: [{ name: s.name, reason: reasonOf(e) }] }),
   });
-  const perform = (action: Action) => {
-    if (action === 'delete' && !window.confirm(`Delete "${s.name}"? This cannot be undone.`)) return;
+  const perform = async (action: LifecycleAction) => {
+    if (action === 'delete' && !(await confirm({ title: `Delete “${s.name}”?`, message: 'Its members and history are deleted with it. This cannot be undone.', confirmLabel: 'Delete', danger: true })))
+      return;
     act.mutate(action);
   };
   const isStatic = s.type === 'static';
@@ -75,39 +78,44 @@ export function SegmentHeader({ segment: s }: { segment: Segment }) {
                 <span className="muted">Members computed on demand (draft)</span>
               ) : (
                 <>
-                  <strong className="num">{formatCount(s.memberCount)}</strong> member{s.memberCount === 1 ? '' : 's'}
+                  <strong className="num">{formatCount(s.memberCount)}</strong> {s.memberCount === 1 ? 'member' : 'members'}
                 </>
               )}
             </span>
             {!isStatic && <span className="muted">Last evaluated: {s.evaluatedAt ? formatInstant(s.evaluatedAt) : 'never'}</span>}
           </div>
         </div>
-        <div className="segment-actions" role="group" aria-label="Segment actions">
-          {!isStatic && (
-            <Link className="button" to={segmentPage(s.id, 'design')}>
-              Edit
-            </Link>
-          )}
-          {!isStatic && s.status !== 'live' && (
-            <button type="button" className="primary" onClick={() => perform('go-live')} disabled={act.isPending}>
-              Go live
+        {canChange && (
+          <div className="segment-actions" role="group" aria-label="Segment actions">
+            {renamedInPlace(s) ? (
+              <button type="button" onClick={() => setRenaming(true)} disabled={act.isPending}>
+                Rename
+              </button>
+            ) : (
+              <Link className="button" to={segmentPage(s.id, 'design')}>
+                Edit
+              </Link>
+            )}
+            {canGoLive(s) && (
+              <button type="button" className="primary" onClick={() => void perform('go-live')} disabled={act.isPending}>
+                Go live
+              </button>
+            )}
+            {canRefresh(s) && (
+              <button type="button" onClick={() => void perform('refresh')} disabled={act.isPending}>
+                Refresh
+              </button>
+            )}
+            {canStop(s) && (
+              <button type="button" onClick={() => void perform('stop')} disabled={act.isPending}>
+                Stop
+              </button>
+            )}
+            <button type="button" className="danger" onClick={() => void perform('delete')} disabled={act.isPending}>
+              Delete
             </button>
-          )}
-          {s.status === 'live' && !isStatic && (
-            <button type="button" onClick={() => perform('refresh')} disabled={act.isPending}>
-              Refresh
-            </button>
-          )}
-          {/* No Stop for static segments either: without Go live they could not be restarted here. */}
-          {s.status === 'live' && !isStatic && (
-            <button type="button" onClick={() => perform('stop')} disabled={act.isPending}>
-              Stop
-            </button>
-          )}
-          <button type="button" className="danger" onClick={() => perform('delete')} disabled={act.isPending}>
-            Delete
-          </button>
-        </div>
+          </div>
+        )}
       </div>
       {s.description && <p className="segment-description">{s.description}</p>}
       {s.status === 'error' && s.error && (
@@ -120,16 +128,9 @@ export function SegmentHeader({ segment: s }: { segment: Segment }) {
           Working…
         </p>
       )}
-      {message && (
-        <p className="notice" role="status">
-          {message}
-        </p>
-      )}
-      {act.isError && (
-        <div className="state error" role="alert">
-          <strong>Could not {FAILED[act.variables]}.</strong> {act.error.message}
-        </div>
-      )}
+      <OutcomeBanner outcome={outcome} />
+      {renaming && <RenameDialog segment={s} open onClose={() => setRenaming(false)} onRenamed={(r) => setOutcome({ message: `Renamed to “${r.name}”.`, failures: [] })} />}
+      {confirmDialog}
     </header>
   );
 }

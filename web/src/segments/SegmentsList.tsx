@@ -4,9 +4,13 @@ import type { RowSelectionState } from '@tanstack/react-table';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { useCan } from '../api/hooks';
-import type { EvaluationResult, Page, Segment, SegmentStatus, SegmentType } from '../api/types';
+import type { Page, Segment, SegmentStatus, SegmentType } from '../api/types';
+import { canGoLive, canStop, DONE_VERB, FAILED_VERB, renamedInPlace, runLifecycle, type LifecycleAction } from '../segment/lifecycle';
+import { RenameDialog } from '../segment/RenameDialog';
 import { DataTable, type Column } from '../ui/DataTable';
-import { formatCount, formatInstant } from '../ui/format';
+import { useConfirm } from '../ui/Dialog';
+import { formatCount, formatInstant, plural } from '../ui/format';
+import { OutcomeBanner, reasonOf, type Outcome } from '../ui/Outcome';
 import { Pager, useCursorPager } from '../ui/Pager';
 import { ErrorState, Loading } from '../ui/states';
 import { StatusBadge, TypeBadge } from '../ui/StatusBadge';
@@ -14,24 +18,25 @@ import { StatusBadge, TypeBadge } from '../ui/StatusBadge';
 const PAGE_SIZE = 25;
 const STATUSES: readonly SegmentStatus[] = ['draft', 'live', 'stopped', 'error'];
 const TYPES: readonly SegmentType[] = ['dynamic', 'static', 'compound'];
-type Action = 'go-live' | 'stop' | 'delete';
+type Action = Exclude<LifecycleAction, 'refresh'>;
 
-/** Activate, deactivate or delete one segment through the API. */
-function runAction(action: Action, s: Segment): Promise<unknown> {
-  if (action === 'delete') return api(`/segments/${encodeURIComponent(s.id)}`, { method: 'DELETE' });
-  return api<EvaluationResult>(`/segments/${encodeURIComponent(s.id)}/${action}`, { method: 'POST' });
+/** "2 segments activated." — or, when any was refused, what failed and why, by name. */
+function outcomeOf(action: Action, segments: Segment[], results: PromiseSettledResult<unknown>[]): Outcome {
+  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ name: segments[i]!.name, reason: reasonOf(r.reason) }] : []));
+  const done = segments.length - failures.length;
+  if (failures.length === 0) return { message: `${plural(done, 'segment')} ${DONE_VERB[action]}.`, failures };
+  const which = segments.length === 1 ? 'the segment' : failures.length === segments.length ? `any of ${plural(segments.length, 'segment')}` : plural(failures.length, 'segment');
+  return { message: `Could not ${FAILED_VERB[action]} ${which}${done > 0 ? ` (${plural(done, 'other')} ${DONE_VERB[action]})` : ''}:`, failures };
 }
-
-const canGoLive = (s: Segment): boolean => s.type !== 'static' && s.status !== 'live';
-// Static segments are kept, not evaluated: they are not stopped here (nor taken live), as on the segment page.
-const canStop = (s: Segment): boolean => s.status === 'live' && s.type !== 'static';
 
 export function SegmentsList() {
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState<SegmentStatus | ''>('');
   const [type, setType] = useState<SegmentType | ''>('');
   const [selection, setSelection] = useState<RowSelectionState>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [renaming, setRenaming] = useState<Segment | null>(null);
+  const [confirmDialog, confirm] = useConfirm();
   const pager = useCursorPager();
   const queryClient = useQueryClient();
   const query = { search, status, type, limit: PAGE_SIZE, cursor: pager.cursor };
@@ -41,22 +46,25 @@ export function SegmentsList() {
     placeholderData: keepPreviousData,
   });
   const act = useMutation({
-    mutationFn: async ({ action, segments }: { action: Action; segments: Segment[] }) => {
-      const results = await Promise.allSettled(segments.map((s) => runAction(action, s)));
-      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${segments[i]!.name}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : []));
-      return { action, done: segments.length - failed.length, failed };
-    },
-    onSuccess: ({ action, done, failed }) => {
-      const verb = action === 'go-live' ? 'activated' : action === 'stop' ? 'deactivated' : 'deleted';
-      setMessage(`${done} segment${done === 1 ? '' : 's'} ${verb}.${failed.length ? ` Failed: ${failed.join('; ')}` : ''}`);
+    mutationFn: async ({ action, segments }: { action: Action; segments: Segment[] }) =>
+      outcomeOf(action, segments, await Promise.allSettled(segments.map((s) => runLifecycle(action, s)))),
+    onMutate: () => setOutcome(null),
+    onSuccess: (result) => {
+      setOutcome(result);
       setSelection({});
       void queryClient.invalidateQueries({ queryKey: ['segments'] });
     },
   });
   const rows = list.data?.items ?? [];
   const selected = rows.filter((s) => selection[s.id]);
-  const perform = (action: Action, segments: Segment[]) => {
-    if (action === 'delete' && !window.confirm(`Delete ${segments.length === 1 ? `"${segments[0]!.name}"` : `${segments.length} segments`}? This cannot be undone.`)) return;
+  const perform = async (action: Action, segments: Segment[]) => {
+    if (segments.length === 0) return;
+    if (action === 'delete') {
+      const what = segments.length === 1 ? `“${segments[0]!.name}”` : plural(segments.length, 'segment');
+      const message = segments.length === 1 ? 'Its members and history are deleted with it. This cannot be undone.' : 'Their members and history are deleted with them. This cannot be undone.';
+      const ok = await confirm({ title: `Delete ${what}?`, message, confirmLabel: 'Delete', danger: true });
+      if (!ok) return;
+    }
     act.mutate({ action, segments });
   };
   // The columns stay the same objects across renders (as the table wants); their buttons call the current `perform`.
@@ -81,21 +89,25 @@ export function SegmentsList() {
         return (
           <div className="row-actions">
             {canGoLive(s) && (
-              <button type="button" onClick={() => performRef.current('go-live', [s])} aria-label={`Activate ${s.name}`}>
+              <button type="button" onClick={() => void performRef.current('go-live', [s])} aria-label={`Activate ${s.name}`}>
                 Activate
               </button>
             )}
             {canStop(s) && (
-              <button type="button" onClick={() => performRef.current('stop', [s])} aria-label={`Deactivate ${s.name}`}>
+              <button type="button" onClick={() => void performRef.current('stop', [s])} aria-label={`Deactivate ${s.name}`}>
                 Deactivate
               </button>
             )}
-            {s.type !== 'static' && (
+            {renamedInPlace(s) ? (
+              <button type="button" onClick={() => setRenaming(s)} aria-label={`Rename ${s.name}`}>
+                Rename
+              </button>
+            ) : (
               <Link className="button" to={`/segments/${encodeURIComponent(s.id)}/design`} aria-label={`Edit ${s.name}`}>
                 Edit
               </Link>
             )}
-            <button type="button" className="danger" onClick={() => performRef.current('delete', [s])} aria-label={`Delete ${s.name}`}>
+            <button type="button" className="danger" onClick={() => void performRef.current('delete', [s])} aria-label={`Delete ${s.name}`}>
               Delete
             </button>
           </div>
@@ -125,27 +137,25 @@ export function SegmentsList() {
         </label>
         <FilterSelect label="Status" value={status} options={STATUSES} onChange={(v) => (setStatus(v), filtersChanged())} />
         <FilterSelect label="Type" value={type} options={TYPES} onChange={(v) => (setType(v), filtersChanged())} />
-        {list.data?.total !== undefined && <span className="muted">{formatCount(list.data.total)} segments</span>}
+        {list.data?.total !== undefined && <span className="muted">{plural(list.data.total, 'segment')}</span>}
       </div>
       {selected.length > 0 && (
         <div className="bulk-bar" role="region" aria-label="Bulk actions">
           <span>{selected.length} selected</span>
-          <button type="button" onClick={() => performRef.current('go-live', selected.filter(canGoLive))} disabled={!selected.some(canGoLive)}>
+          <button type="button" onClick={() => void perform('go-live', selected.filter(canGoLive))} disabled={!selected.some(canGoLive)}>
             Activate
           </button>
-          <button type="button" onClick={() => performRef.current('stop', selected.filter(canStop))} disabled={!selected.some(canStop)}>
+          <button type="button" onClick={() => void perform('stop', selected.filter(canStop))} disabled={!selected.some(canStop)}>
             Deactivate
           </button>
-          <button type="button" className="danger" onClick={() => performRef.current('delete', selected)}>
+          <button type="button" className="danger" onClick={() => void perform('delete', selected)}>
             Delete
           </button>
         </div>
       )}
-      {message && (
-        <p className="notice" role="status">
-          {message}
-        </p>
-      )}
+      <OutcomeBanner outcome={outcome} />
+      {renaming && <RenameDialog segment={renaming} open onClose={() => setRenaming(null)} onRenamed={(r) => setOutcome({ message: `Renamed to “${r.name}”.`, failures: [] })} />}
+      {confirmDialog}
       {act.isPending && <Loading what="Working" />}
       {list.isPending ? (
         <Loading what="Loading segments" />
@@ -159,11 +169,18 @@ export function SegmentsList() {
             columns={columns}
             rowId={(s) => s.id}
             selectable={canChange}
+            rowLabel={(s) => s.name}
             selection={selection}
             onSelectionChange={setSelection}
             empty={search || status || type ? 'No segment matches these filters.' : <>No segments yet. <Link to="/segments/new">Create the first one</Link>.</>}
           />
-          <Pager page={pager.page} hasNext={!!list.data?.next} onPrevious={pager.previous} onNext={() => list.data?.next && pager.next(list.data.next)} />
+          <Pager
+            page={pager.page}
+            hasNext={!!list.data?.next}
+            onPrevious={pager.previous}
+            onNext={() => list.data?.next && pager.next(list.data.next)}
+            shown={{ count: rows.length, pageSize: PAGE_SIZE, total: list.data?.total }}
+          />
         </>
       )}
     </section>

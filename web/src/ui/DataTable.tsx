@@ -15,11 +15,15 @@ interface Props<T extends RowData> {
   selectable?: boolean;
   selection?: RowSelectionState;
   onSelectionChange?: (s: RowSelectionState) => void;
+  /** Rows that may not be selected (their checkbox is disabled); all may by default. */
+  canSelect?: (row: T) => boolean;
+  /** How a row is named in its checkbox's label ("Select c000042"); its id by default. */
+  rowLabel?: (row: T) => string;
   empty?: ReactNode;
 }
 
 /** A table of rows (TanStack Table for the model and selection; the markup and styles are ours). */
-export function DataTable<T extends RowData>({ label, rows, columns, rowId, selectable, selection, onSelectionChange, empty }: Props<T>) {
+export function DataTable<T extends RowData>({ label, rows, columns, rowId, selectable, selection, onSelectionChange, canSelect, rowLabel, empty }: Props<T>) {
   const [own, setOwn] = useState<RowSelectionState>({});
   const rowSelection = selection ?? own;
   const setSelection = onSelectionChange ?? setOwn;
@@ -28,11 +32,12 @@ export function DataTable<T extends RowData>({ label, rows, columns, rowId, sele
     columns,
     data: rows,
     getRowId: (r: T) => rowId(r),
-    enableRowSelection: !!selectable,
+    enableRowSelection: selectable ? (canSelect ? (row) => canSelect(row.original) : true) : false,
     state: { rowSelection },
     onRowSelectionChange: (u) => setSelection(typeof u === 'function' ? u(rowSelection) : u),
   });
-  const allSelected = rows.length > 0 && rows.every((r) => rowSelection[rowId(r)]);
+  const selectableRows = canSelect ? rows.filter(canSelect) : rows;
+  const allSelected = selectableRows.length > 0 && selectableRows.every((r) => rowSelection[rowId(r)]);
   return (
     <table className="data-table" aria-label={label}>
       <thead>
@@ -44,7 +49,8 @@ export function DataTable<T extends RowData>({ label, rows, columns, rowId, sele
                   type="checkbox"
                   aria-label={`Select all ${label.toLowerCase()} on this page`}
                   checked={allSelected}
-                  onChange={(e) => setSelection(e.target.checked ? Object.fromEntries(rows.map((r) => [rowId(r), true])) : {})}
+                  disabled={selectableRows.length === 0}
+                  onChange={(e) => setSelection(e.target.checked ? Object.fromEntries(selectableRows.map((r) => [rowId(r), true])) : {})}
                 />
               </th>
             )}
@@ -61,7 +67,13 @@ export function DataTable<T extends RowData>({ label, rows, columns, rowId, sele
           <tr key={row.id} className={rowSelection[row.id] ? 'selected' : undefined}>
             {selectable && (
               <td className="select-col">
-                <input type="checkbox" aria-label={`Select ${row.id}`} checked={!!rowSelection[row.id]} onChange={row.getToggleSelectedHandler()} />
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${rowLabel ? rowLabel(row.original) : row.id}`}
+                  checked={!!rowSelection[row.id]}
+                  disabled={!row.getCanSelect()}
+                  onChange={row.getToggleSelectedHandler()}
+                />
               </td>
             )}
             {row.getAllCells().map((cell) => (
