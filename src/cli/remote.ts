@@ -161,7 +161,8 @@ export function remoteBackend(server: string, key: string): Backend {
       const doc = await call<{
         entities: { name: RecordKind; attributes: (Labelled & { type: AttributeType; queryable: boolean; builtin: boolean })[] }[];
         interactionTypes: (Labelled & { queryable: boolean; builtin: boolean })[];
-        relations: (Labelled & { from: EntityName })[];
+        /** Absent from servers older than the labels. */
+        relations?: (Labelled & { from: EntityName })[];
       }>('GET', '/schema');
       // The snapshot lists only the labels set, as the local registry does: those unlike their default.
       const set = (entity: LabelOwner, items: Labelled[]): LabelDef[] =>
@@ -171,7 +172,7 @@ export function remoteBackend(server: string, key: string): Backend {
         interactionTypes: doc.interactionTypes.map(({ label: _l, defaultLabel: _d, ...t }) => t),
         labels: [
           ...doc.entities.flatMap((e) => set(e.name, e.attributes)),
-          ...doc.relations.flatMap((r) => set(r.from, [r])),
+          ...(doc.relations ?? []).flatMap((r) => set(r.from, [r])),
           ...set('interaction_type', doc.interactionTypes),
         ],
       } satisfies SchemaSnapshot;
