@@ -323,6 +323,9 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/^Could not activate 1 segment \(1 other activated\):/);
     expect(await alert.locator('li strong').allTextContents()).toEqual(['E2E on a draft']);
+    // The reason names the segments it is about as the user knows them, not by id.
+    expect(await alert.locator('li').textContent()).toContain('references “E2E draft”');
+    expect(await alert.textContent()).not.toContain('e2e-draft');
     // Red: the error colours, not the green of a notice.
     expect(await alert.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(253, 226, 224)');
     await screenshot(page, '14-bulk-failure');

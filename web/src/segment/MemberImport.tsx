@@ -2,7 +2,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { Segment } from '../api/types';
-import { formatCount } from '../ui/format';
+import { formatCount, plural } from '../ui/format';
 import { ErrorState } from '../ui/states';
 import { addMembersInBatches, type ImportReport } from './addMembers';
 import { parseIdsCsv } from './csvIds';
@@ -54,12 +54,12 @@ export function MemberImport({ segment: s }: { segment: Segment }) {
       {report && !run.isPending && (
         <div className="notice" role="status">
           <p>
-            {report.file}: {formatCount(report.requested)} id{report.requested === 1 ? '' : 's'} read, {formatCount(report.added)} added
+            {report.file}: {plural(report.requested, 'id')} read, {formatCount(report.added)} added
             {already > 0 && `, ${formatCount(already)} already ${already === 1 ? 'a member' : 'members'}`}.
           </p>
           {report.unknown.length > 0 && (
             <p>
-              {formatCount(report.unknown.length)} unknown contact id{report.unknown.length === 1 ? '' : 's'} skipped:{' '}
+              {plural(report.unknown.length, 'unknown contact id')} skipped:{' '}
               {report.unknown.slice(0, SHOWN_UNKNOWN).map((id, i) => (
                 <span key={id}>
                   {i > 0 && ', '}

@@ -6,7 +6,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import { api } from '../api/client';
 import type { Page, Segment } from '../api/types';
 import { legendText } from './chartText';
-import { formatCount } from '../ui/format';
+import { formatCount, plural } from '../ui/format';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { segmentKey } from './queries';
 
@@ -108,7 +108,7 @@ export function OverlapTab({ segment: s }: { segment: Segment }) {
                   <Bar isAnimationActive={false} dataKey="onlyOther" name="Not in it" stackId="members" fill="#c5cdf2" />
                 </BarChart>
                 <figcaption className="muted">
-                  Each bar is the other segment&apos;s members; the dark part are also among the {formatCount(own)} members of “{s.name}”.
+                  Each bar is the other segment&apos;s members; the dark part are also among the {plural(own, 'member')} of “{s.name}”.
                 </figcaption>
               </figure>
             </section>

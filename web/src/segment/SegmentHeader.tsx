@@ -11,7 +11,7 @@ import { useConfirm } from '../ui/Dialog';
 import { formatCount, formatInstant, plural } from '../ui/format';
 import { OutcomeBanner, reasonOf, type Outcome } from '../ui/Outcome';
 import { StatusBadge, TypeBadge } from '../ui/StatusBadge';
-import { canGoLive, canRefresh, canStop, FAILED_VERB, renamedInPlace, runLifecycle, type LifecycleAction } from './lifecycle';
+import { canGoLive, canRefresh, canStop, FAILED_VERB, reasonWithNames, renamedInPlace, runLifecycle, type LifecycleAction } from './lifecycle';
 import { RenameDialog } from './RenameDialog';
 import { segmentKey, segmentPage, useInvalidateSegment } from './queries';
 
@@ -35,7 +35,14 @@ export function SegmentHeader({ segment: s }: { segment: Segment }) {
   // Only once the key is known to be an editor's: a viewer never sees actions appear and go.
   const canChange = useCan('editor') === true;
   const act = useMutation({
-    mutationFn: (action: LifecycleAction) => runLifecycle(action, s),
+    mutationFn: async (action: LifecycleAction) => {
+      try {
+        return await runLifecycle(action, s);
+      } catch (e) {
+        // Shown by name: the segments the reason names by id, too.
+        throw new Error(await reasonWithNames(e));
+      }
+    },
     onMutate: () => setOutcome(null),
     onSuccess: async (result, action) => {
       if (action === 'delete') {

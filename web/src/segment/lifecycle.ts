@@ -4,7 +4,8 @@
  * such a segment as a draft for good) and is renamed in place, having no designer to edit it in.
  */
 import { api } from '../api/client';
-import type { EvaluationResult, Segment } from '../api/types';
+import type { EvaluationResult, Page, Segment } from '../api/types';
+import { reasonOf } from '../ui/Outcome';
 import { segmentApiPath } from './queries';
 
 export type LifecycleAction = 'go-live' | 'stop' | 'refresh' | 'delete';
@@ -37,4 +38,27 @@ export async function runLifecycle(action: LifecycleAction, s: Segment): Promise
 export function renameSegment(s: Segment, name: string): Promise<Segment> {
   const { members: _members, ...definition } = s.definition;
   return api<Segment>(segmentApiPath(s.id), { method: 'PUT', body: { ...definition, name }, headers: { 'if-match': `"${s.version}"` } });
+}
+
+/** A segment id as the API quotes it in a message: `"e2e-draft"`. */
+const QUOTED_ID = /"([a-z0-9][a-z0-9-]{0,63})"/g;
+
+/**
+ * Why something was refused, with the segments the server names by id ("segment \"e2e-draft\"
+ * is draft") named as the user knows them (“E2E draft”). Ids of no known segment stay as they are.
+ */
+export async function reasonWithNames(error: unknown): Promise<string> {
+  const reason = reasonOf(error);
+  if (!reason.includes('"')) return reason;
+  let names: Map<string, string>;
+  try {
+    const all = await api<Page<Segment>>('/segments', { query: { limit: 1000 } });
+    names = new Map(all.items.map((s) => [s.id, s.name]));
+  } catch {
+    return reason;
+  }
+  return reason.replace(QUOTED_ID, (quoted, id: string) => {
+    const name = names.get(id);
+    return name === undefined ? quoted : `“${name}”`;
+  });
 }

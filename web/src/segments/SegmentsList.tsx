@@ -5,12 +5,12 @@ import { Link } from 'react-router';
 import { api } from '../api/client';
 import { useCan } from '../api/hooks';
 import type { Page, Segment, SegmentStatus, SegmentType } from '../api/types';
-import { canGoLive, canStop, DONE_VERB, FAILED_VERB, renamedInPlace, runLifecycle, type LifecycleAction } from '../segment/lifecycle';
+import { canGoLive, canStop, DONE_VERB, FAILED_VERB, reasonWithNames, renamedInPlace, runLifecycle, type LifecycleAction } from '../segment/lifecycle';
 import { RenameDialog } from '../segment/RenameDialog';
 import { DataTable, type Column } from '../ui/DataTable';
 import { useConfirm } from '../ui/Dialog';
 import { formatCount, formatInstant, plural } from '../ui/format';
-import { OutcomeBanner, reasonOf, type Outcome } from '../ui/Outcome';
+import { OutcomeBanner, type Outcome } from '../ui/Outcome';
 import { Pager, useCursorPager } from '../ui/Pager';
 import { ErrorState, Loading } from '../ui/states';
 import { StatusBadge, TypeBadge } from '../ui/StatusBadge';
@@ -21,8 +21,9 @@ const TYPES: readonly SegmentType[] = ['dynamic', 'static', 'compound'];
 type Action = Exclude<LifecycleAction, 'refresh'>;
 
 /** "2 segments activated." — or, when any was refused, what failed and why, by name. */
-function outcomeOf(action: Action, segments: Segment[], results: PromiseSettledResult<unknown>[]): Outcome {
-  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ name: segments[i]!.name, reason: reasonOf(r.reason) }] : []));
+async function outcomeOf(action: Action, segments: Segment[], results: PromiseSettledResult<unknown>[]): Promise<Outcome> {
+  const refused = results.flatMap((r, i) => (r.status === 'rejected' ? [{ name: segments[i]!.name, error: r.reason as unknown }] : []));
+  const failures = await Promise.all(refused.map(async (f) => ({ name: f.name, reason: await reasonWithNames(f.error) })));
   const done = segments.length - failures.length;
   if (failures.length === 0) return { message: `${plural(done, 'segment')} ${DONE_VERB[action]}.`, failures };
   const which = segments.length === 1 ? 'the segment' : failures.length === segments.length ? `any of ${plural(segments.length, 'segment')}` : plural(failures.length, 'segment');
