@@ -67,7 +67,8 @@ describe('bad-input corpus: every refused request is a 4xx problem+json and chan
   let baseline: TableFingerprint[];
 
   beforeAll(async () => {
-    s = await startServer({ webhooks: false });
+    // Webhook destinations are checked as in production: no private addresses.
+    s = await startServer({ webhooks: false, allowPrivateWebhooks: false });
     // The fixture the cases refer to: a record of every kind, an interaction, and segments in each state.
     const setup: [string, string, unknown, Record<string, string>?][] = [
       ['POST', '/accounts', [{ id: 'a1', name: 'Acme', industry: 'Software', employees: 50 }]],

@@ -26,6 +26,7 @@ export const JSON_ROUTES: readonly JsonRoute[] = [
   { method: 'POST', url: '/schema/attributes' },
   { method: 'POST', url: '/schema/queryable' },
   { method: 'POST', url: '/schema/interaction-types' },
+  { method: 'POST', url: '/schema/labels' },
   { method: 'POST', url: '/keys' },
   { method: 'POST', url: '/webhooks' },
 ];

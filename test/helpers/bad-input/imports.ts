@@ -90,6 +90,8 @@ export function importCases(): BadCase[] {
   cases.push(upload('a .txt name (no format)', 'contacts', 'contacts.txt', file, BAD, 'text/csv'));
   cases.push(upload('a traversal name with no format', 'contacts', '../../etc/passwd', file, BAD, 'text/csv'));
   cases.push(upload('a name with a NUL', 'contacts', 'contacts\u0000.csv', file, BAD));
+  cases.push(upload('a name that is the parent directory', 'contacts', '..', file, BAD));
+  cases.push(upload('a name that is a directory', 'contacts', 'uploads/', file, BAD));
   cases.push(upload('skipBadRows "yes"', 'contacts', 'contacts.csv', file, BAD, 'text/csv', '&skipBadRows=yes'));
   cases.push(upload('an unknown query parameter', 'contacts', 'contacts.csv', file, BAD, 'text/csv', '&mode=replace'));
   cases.push({ name: 'POST /imports/contacts: no name', method: 'POST', url: '/imports/contacts', headers: { 'content-type': 'text/csv' }, raw: file, expect: BAD });

@@ -117,6 +117,22 @@ export function schemaCases(): BadCase[] {
   ] as const) {
     cases.push({ name: `POST /schema/queryable: ${why}`, method: 'POST', url: '/schema/queryable', json: body, expect });
   }
+  for (const [why, body, expect] of [
+    ['a label with a line break', { entity: 'contact', name: 'state', label: 'State\nof residence' }, BAD],
+    ['a label with an escape sequence', { entity: 'contact', name: 'state', label: `State ${CONTROLS[1]}` }, BAD],
+    ['a label of 101 characters', { entity: 'contact', name: 'state', label: 'x'.repeat(101) }, BAD],
+    ['label 5', { entity: 'contact', name: 'state', label: 5 }, BAD],
+    ['no label', { entity: 'contact', name: 'state' }, BAD],
+    ['entity "segment"', { entity: 'segment', name: 'name', label: 'Name' }, BAD],
+    ['an unknown attribute', { entity: 'contact', name: 'nickname', label: 'Nickname' }, [400, 404]],
+    ['an injection name', { entity: 'contact', name: INJECTIONS[0], label: 'x' }, [400, 404]],
+    ['a "constructor" attribute', { entity: 'contact', name: 'constructor', label: 'x' }, [400, 404]],
+    ['a "toString" interaction type', { entity: 'interaction_type', name: 'toString', label: 'x' }, [400, 404]],
+    ['an unknown field', { entity: 'contact', name: 'state', label: 'State', lang: 'fr' }, BAD],
+  ] as const) {
+    cases.push({ name: `POST /schema/labels: ${why}`, method: 'POST', url: '/schema/labels', json: body, expect });
+  }
+  cases.push({ name: 'POST /schema/labels: a "__proto__" name', method: 'POST', url: '/schema/labels', raw: '{"entity":"contact","name":"__proto__","label":"x"}', expect: [400, 404] });
   return cases;
 }
 
