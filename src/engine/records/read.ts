@@ -50,7 +50,9 @@ export async function searchRecords(
   const rows = await store.all(`SELECT * FROM ${table} WHERE id > $1 AND ${matches('$2')} ORDER BY id LIMIT ${Math.floor(options.limit) + 1}`, [options.after ?? '', ...(search ? [search] : [])]);
   const items = rows.slice(0, options.limit);
   const page: RecordPage = rows.length > options.limit ? { items, next: String(items[items.length - 1]!.id) } : { items };
-  if (!search || options.after === undefined) {
+  // A first page that holds every match has counted them already.
+  if (options.after === undefined && !page.next) page.total = items.length;
+  else if (!search || options.after === undefined) {
     const [row] = await store.all<{ n: number | bigint }>(`SELECT count(*) AS n FROM ${table} WHERE ${matches('$1')}`, search ? [search] : []);
     page.total = Number(row?.n ?? 0);
   }
