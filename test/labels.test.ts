@@ -137,6 +137,13 @@ describe('HTTP API: labels', () => {
     expect(reset.body.entities.find((e: { name: string }) => e.name === 'account').attributes.find((a: { name: string }) => a.name === 'industry').label).toBe('Industry');
   });
 
+  it('describes a segment made from a template under the labels set', async () => {
+    await s.call('POST', '/schema/labels', { role: 'admin', body: { entity: 'interaction_type', name: 'email_open', label: 'Newsletter opened' } });
+    const made = await s.call('POST', '/templates/email-openers/instantiate', { role: 'editor', body: { params: { days: '7' }, save: false } });
+    expect(made.body.definition.description).toBe('Contacts with Newsletter opened at least once in the last 7 days.');
+    await s.call('POST', '/schema/labels', { role: 'admin', body: { entity: 'interaction_type', name: 'email_open', label: null } });
+  });
+
   it('words a but-not block that keeps the contact as such in explain', async () => {
     const e = await s.call('GET', '/segments/outer/explain/c1', { role: 'viewer' });
     expect(e.status).toBe(200);

@@ -69,7 +69,8 @@ export function registerTemplateRoutes(api: FastifyInstance, { engine }: ApiCont
     handler: async (request, reply) => {
       const { name } = request.params as { name: string };
       const b = request.body as { id?: string; name?: string; params?: Record<string, string>; save: boolean };
-      const def = instantiateTemplate(name, b.params ?? {}, { ...(b.id ? { id: b.id } : {}), ...(b.name ? { name: b.name } : {}) });
+      // The segment's description reads its definition under the labels set now (templates/description.ts).
+      const def = instantiateTemplate(name, b.params ?? {}, { ...(b.id ? { id: b.id } : {}), ...(b.name ? { name: b.name } : {}) }, await engine.labels());
       if (!b.save) return { definition: def };
       const s = await engine.segments.create(def, changeBy(request));
       return sendSegment(reply, s, 201);
