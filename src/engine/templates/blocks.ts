@@ -24,9 +24,9 @@ export function propertyIs(attr: string, value: string | undefined): Pick<Behavi
 
 export const joined = (relation: Relation, block: Block): Block => ({ ...block, relation });
 
-export const dynamic = (name: string, description: string, blocks: Block[]): TemplateOutput => ({
+/** A dynamic segment's definition; its description is the definition in plain words (../description.ts). */
+export const dynamic = (name: string, blocks: Block[]): TemplateOutput => ({
   name,
-  description,
   type: 'dynamic',
   query: { blocks },
 });

@@ -43,9 +43,9 @@ export function instantiateTemplate(
   const template = getTemplate(name);
   const built = template.build(resolveParams(template, params));
   const segmentName = overrides.name ?? built.name;
-  // The template's own prose describes the template; the segment gets its definition in plain
-  // words instead, which then follows the definition through edits (./description.ts).
-  const { name: _generated, description: _prose, ...rest } = built;
+  // The segment is described by its definition in plain words, which follows the definition
+  // through later edits (./description.ts).
+  const { name: _generated, ...rest } = built;
   const description = generatedDescription(built.query, labels);
   return { id: overrides.id ?? idFromName(segmentName), name: segmentName, ...(description === undefined ? {} : { description }), ...rest };
 }

@@ -25,8 +25,11 @@ export interface TemplateParam {
 /** Parsed parameters, by name; optional parameters without a value are absent. */
 export type ParamValues = Readonly<Record<string, ParamValue | undefined>>;
 
-/** What a template builds: a definition without an id (the caller names the segment). */
-export type TemplateOutput = Omit<SegmentDefinition, 'id'>;
+/**
+ * What a template builds: a definition without an id (the caller names the segment) or a
+ * description (the instance gets its definition in plain words, which follows later edits).
+ */
+export type TemplateOutput = Omit<SegmentDefinition, 'id' | 'description'>;
 
 export type TemplateCategory = 'profile' | 'account' | 'email' | 'events' | 'web' | 'lifecycle';
 

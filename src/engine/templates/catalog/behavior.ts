@@ -7,7 +7,7 @@ const eventParam: TemplateParam = {
   name: 'event_id', label: 'Event', type: 'string', required: false, description: 'one event id; any event if absent',
 };
 
-/** "event evt-1" or "an event", for names and descriptions. */
+/** "event evt-1" or "an event", for names. */
 const eventText = (id: string | undefined): string => (id ? `event ${id}` : 'an event');
 
 /** Templates on interactions (emails, events, forms, the website). */
@@ -24,7 +24,7 @@ export const BEHAVIOR_TEMPLATES: readonly Template[] = [
     build(p) {
       const days = required.number(p, 'days');
       const campaign = optional.text(p, 'campaign_id');
-      return dynamic(`Opened an email in the last ${days} days${campaign ? ` (${campaign})` : ''}`, `Contacts with an email open in the last ${days} days.`, [
+      return dynamic(`Opened an email in the last ${days} days${campaign ? ` (${campaign})` : ''}`, [
         behavioral('email_open', { ...propertyIs('campaign_id', campaign), window: lastDays(days) }),
       ]);
     },
@@ -41,7 +41,7 @@ export const BEHAVIOR_TEMPLATES: readonly Template[] = [
     build(p) {
       const days = required.number(p, 'days');
       const link = optional.text(p, 'link_contains');
-      return dynamic(`Clicked an email in the last ${days} days${link ? ` (${link})` : ''}`, `Contacts with an email click in the last ${days} days.`, [
+      return dynamic(`Clicked an email in the last ${days} days${link ? ` (${link})` : ''}`, [
         behavioral('email_click', { ...(link ? { where: cmp('link_url', 'contains', link) } : {}), window: lastDays(days) }),
       ]);
     },
@@ -54,7 +54,7 @@ export const BEHAVIOR_TEMPLATES: readonly Template[] = [
     params: [daysParam(90, 'opens')],
     build(p) {
       const days = required.number(p, 'days');
-      return dynamic(`No email open in ${days} days`, `Contacts who have not opened an email in the last ${days} days.`, [
+      return dynamic(`No email open in ${days} days`, [
         behavioral('email_open', { window: lastDays(days), count: { op: 'eq', value: 0 } }),
       ]);
     },
@@ -71,7 +71,7 @@ export const BEHAVIOR_TEMPLATES: readonly Template[] = [
     build(p) {
       const days = required.number(p, 'days');
       const min = required.number(p, 'min_bounces');
-      return dynamic(`Bounced ${min}+ times in ${days} days`, `Contacts with at least ${min} email bounce(s) in the last ${days} days.`, [
+      return dynamic(`Bounced ${min}+ times in ${days} days`, [
         behavioral('email_bounce', { window: lastDays(days), count: { op: 'gte', value: min } }),
       ]);
     },
@@ -83,7 +83,7 @@ export const BEHAVIOR_TEMPLATES: readonly Template[] = [
     category: 'email',
     params: [],
     build() {
-      return dynamic('Unsubscribed', 'Contacts with an email unsubscribe.', [behavioral('email_unsubscribe')]);
+      return dynamic('Unsubscribed', [behavioral('email_unsubscribe')]);
     },
   },
   {
@@ -94,7 +94,7 @@ export const BEHAVIOR_TEMPLATES: readonly Template[] = [
     params: [eventParam],
     build(p) {
       const event = optional.text(p, 'event_id');
-      return dynamic(`Registered for ${eventText(event)}`, `Contacts with a registration for ${eventText(event)}.`, [
+      return dynamic(`Registered for ${eventText(event)}`, [
         behavioral('event_registration', propertyIs('event_id', event)),
       ]);
     },
@@ -107,7 +107,7 @@ export const BEHAVIOR_TEMPLATES: readonly Template[] = [
     params: [eventParam],
     build(p) {
       const event = optional.text(p, 'event_id');
-      return dynamic(`Registered for ${eventText(event)} but did not check in`, `Contacts registered for ${eventText(event)} without a check-in.`, [
+      return dynamic(`Registered for ${eventText(event)} but did not check in`, [
         behavioral('event_registration', propertyIs('event_id', event)),
         joined('but_not', behavioral('event_checkin', propertyIs('event_id', event))),
       ]);
@@ -122,7 +122,7 @@ export const BEHAVIOR_TEMPLATES: readonly Template[] = [
     build(p) {
       const days = required.number(p, 'days');
       const form = optional.text(p, 'form_id');
-      return dynamic(`Submitted ${form ? `form ${form}` : 'a form'} in the last ${days} days`, `Contacts with a form submission in the last ${days} days.`, [
+      return dynamic(`Submitted ${form ? `form ${form}` : 'a form'} in the last ${days} days`, [
         behavioral('form_submit', { ...propertyIs('form_id', form), window: lastDays(days) }),
       ]);
     },
@@ -139,7 +139,7 @@ export const BEHAVIOR_TEMPLATES: readonly Template[] = [
     build(p) {
       const url = required.text(p, 'url_contains');
       const days = required.number(p, 'days');
-      return dynamic(`Visited ${url} in the last ${days} days`, `Contacts who visited a page containing "${url}" in the last ${days} days.`, [
+      return dynamic(`Visited ${url} in the last ${days} days`, [
         behavioral('website_visit', { where: cmp('page_url', 'contains', url), window: lastDays(days) }),
       ]);
     },
@@ -158,7 +158,7 @@ export const BEHAVIOR_TEMPLATES: readonly Template[] = [
       const type = required.text(p, 'interaction');
       const min = required.number(p, 'min_count');
       const days = required.number(p, 'days');
-      return dynamic(`${min}+ ${type} in ${days} days`, `Contacts with at least ${min} ${type} interactions in the last ${days} days.`, [
+      return dynamic(`${min}+ ${type} in ${days} days`, [
         behavioral(type, { window: lastDays(days), count: { op: 'gte', value: min } }),
       ]);
     },
@@ -183,7 +183,7 @@ export const BEHAVIOR_TEMPLATES: readonly Template[] = [
         joined('but_not', behavioral('event_registration', propertyIs('event_id', event))),
       ];
       if (exclude) blocks.push(joined('but_not', { kind: 'segment', segment: exclude }));
-      return dynamic(`Engaged in ${days} days, not registered for ${eventText(event)}`, `Contacts who opened or clicked an email in the last ${days} days and are not registered for ${eventText(event)}.`, blocks);
+      return dynamic(`Engaged in ${days} days, not registered for ${eventText(event)}`, blocks);
     },
   },
 ];

@@ -12,7 +12,7 @@ export const PROFILE_TEMPLATES: readonly Template[] = [
     params: [{ name: 'state', label: 'State', type: 'string', default: 'AZ', required: true, description: 'state or province code, exactly as stored (e.g. AZ)' }],
     build(p) {
       const state = required.text(p, 'state');
-      return dynamic(`Contacts in ${state}`, `Contacts whose state is ${state}.`, [profile(cmp('state', 'eq', state))]);
+      return dynamic(`Contacts in ${state}`, [profile(cmp('state', 'eq', state))]);
     },
   },
   {
@@ -29,7 +29,7 @@ export const PROFILE_TEMPLATES: readonly Template[] = [
       const state = optional.text(p, 'state');
       const where = allOf([cmp('city', 'eq', city), ...(state ? [cmp('state', 'eq', state)] : [])]);
       const place = state ? `${city}, ${state}` : city;
-      return dynamic(`Contacts in ${place}`, `Contacts whose city is ${place}.`, [profile(where)]);
+      return dynamic(`Contacts in ${place}`, [profile(where)]);
     },
   },
   {
@@ -40,7 +40,7 @@ export const PROFILE_TEMPLATES: readonly Template[] = [
     params: [{ name: 'countries', label: 'Countries', type: 'string[]', default: ['US', 'CA'], required: true, description: 'comma-separated country codes (e.g. US,CA)' }],
     build(p) {
       const countries = required.list(p, 'countries');
-      return dynamic(`Contacts in ${countries.join(', ')}`, `Contacts whose country is one of ${countries.join(', ')}.`, [
+      return dynamic(`Contacts in ${countries.join(', ')}`, [
         profile(cmp('country', 'in', countries)),
       ]);
     },
@@ -53,7 +53,7 @@ export const PROFILE_TEMPLATES: readonly Template[] = [
     params: [{ name: 'industry', label: 'Industry', type: 'string', default: 'Software', required: true, description: 'account industry, exactly as stored (e.g. Software)' }],
     build(p) {
       const industry = required.text(p, 'industry');
-      return dynamic(`${industry} contacts`, `Contacts of accounts in the ${industry} industry.`, [profile(cmp('account.industry', 'eq', industry))]);
+      return dynamic(`${industry} contacts`, [profile(cmp('account.industry', 'eq', industry))]);
     },
   },
   {
@@ -64,7 +64,7 @@ export const PROFILE_TEMPLATES: readonly Template[] = [
     params: [{ name: 'min_employees', label: 'Minimum employees', type: 'integer', default: 1000, required: true, min: 0, description: 'smallest account head count' }],
     build(p) {
       const n = required.number(p, 'min_employees');
-      return dynamic(`Contacts of accounts with ${n}+ employees`, `Contacts whose account has at least ${n} employees.`, [
+      return dynamic(`Contacts of accounts with ${n}+ employees`, [
         profile(cmp('account.employees', 'gte', n)),
       ]);
     },
@@ -77,7 +77,7 @@ export const PROFILE_TEMPLATES: readonly Template[] = [
     params: [daysParam(30, 'new contacts')],
     build(p) {
       const days = required.number(p, 'days');
-      return dynamic(`New contacts (last ${days} days)`, `Contacts created in the last ${days} days.`, [
+      return dynamic(`New contacts (last ${days} days)`, [
         profile(cmp('created_at', 'in_last', { amount: days, unit: 'days' })),
       ]);
     },
@@ -96,7 +96,7 @@ export const PROFILE_TEMPLATES: readonly Template[] = [
       const to = optional.text(p, 'to');
       const where = to ? cmp('created_at', 'between', [from, to]) : cmp('created_at', 'gte', from);
       const span = to ? `between ${from} and ${to}` : `since ${from}`;
-      return dynamic(`Contacts created ${span}`, `Contacts created ${span}.`, [profile(where)]);
+      return dynamic(`Contacts created ${span}`, [profile(where)]);
     },
   },
   {
@@ -107,7 +107,7 @@ export const PROFILE_TEMPLATES: readonly Template[] = [
     params: [{ name: 'min_score', label: 'Minimum score', type: 'number', default: 70, required: true, description: 'lowest score to include' }],
     build(p) {
       const min = required.number(p, 'min_score');
-      return dynamic(`Score ${min} or more`, `Contacts with a score of at least ${min}.`, [profile(cmp('score', 'gte', min))]);
+      return dynamic(`Score ${min} or more`, [profile(cmp('score', 'gte', min))]);
     },
   },
   {
@@ -117,7 +117,7 @@ export const PROFILE_TEMPLATES: readonly Template[] = [
     category: 'email',
     params: [],
     build() {
-      return dynamic('Consented contacts', 'Contacts with email consent and an email address.', [
+      return dynamic('Consented contacts', [
         profile(allOf([cmp('email_consent', 'eq', true), cmp('email', 'is_not_empty')])),
       ]);
     },
@@ -129,7 +129,7 @@ export const PROFILE_TEMPLATES: readonly Template[] = [
     category: 'profile',
     params: [],
     build() {
-      return dynamic('Birthdays this month', 'Contacts born in the current month (any year).', [profile(cmp('birthdate', 'in_month', 'current'))]);
+      return dynamic('Birthdays this month', [profile(cmp('birthdate', 'in_month', 'current'))]);
     },
   },
 ];
