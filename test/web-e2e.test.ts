@@ -345,6 +345,8 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await screenshot(page, '15-delete-dialog');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
+    // The focus is back where it was.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete E2E fine draft');
     expect((await server.engine.segments.get('e2e-ok')).name).toBe('E2E fine draft');
     await page.getByRole('button', { name: 'Delete E2E fine draft' }).click();
     await dialog.getByRole('button', { name: 'Delete' }).click();

@@ -1,8 +1,8 @@
 /**
  * Find a contact by typing part of its name, email or id: a combobox (ARIA 1.2 pattern) whose
  * options come from GET /contacts?search= as one types. Arrow keys move through the options,
- * Enter picks the highlighted one (or, with none highlighted, what was typed, taken as an id),
- * Escape closes the list.
+ * Enter picks the highlighted one (with none highlighted: the only match, else what was typed,
+ * taken as an id), Escape closes the list.
  */
 import { useId, useState, type KeyboardEvent } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -49,9 +49,11 @@ export function ContactSearchBox({ label, initial = '', onPick }: Props) {
       setActive((a) => (options.length ? (a <= 0 ? options.length - 1 : a - 1) : -1));
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      const chosen = options[active];
+      // The highlighted match; else the only match; else what was typed, as an id.
+      const typed = text.trim();
+      const chosen = options[active] ?? (options.length === 1 && options[0]!.id !== typed ? options[0] : undefined);
       if (chosen) pick(chosen.id);
-      else if (text.trim()) pick(text.trim());
+      else if (typed) pick(typed);
     } else if (e.key === 'Escape' && open) {
       e.preventDefault();
       setOpen(false);

@@ -21,12 +21,27 @@ export function Dialog({ open, title, onClose, children, describedBy }: DialogPr
   const titleId = useId();
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
+  // What had the focus before: it gets it back when the dialog closes (if it is still there).
+  const before = useRef<Element | null>(null);
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
+    if (open && !dialog.open) {
+      before.current = document.activeElement;
+      dialog.showModal();
+    }
+    if (!open && dialog.open) {
+      dialog.close();
+      if (before.current instanceof HTMLElement && before.current.isConnected) before.current.focus();
+    }
   }, [open]);
+  // Unmounted while open (a dialog rendered only while needed): the focus goes back all the same.
+  useEffect(
+    () => () => {
+      if (before.current instanceof HTMLElement && before.current.isConnected) before.current.focus();
+    },
+    [],
+  );
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
