@@ -14,6 +14,10 @@ export type ErrorCode =
   | 'evaluation_failed'
   | 'unauthorized'
   | 'forbidden'
+  /** An evaluation ran past its deadline and was stopped; nothing it did remains. */
+  | 'timeout'
+  /** The database cannot take this work now (out of memory, interrupted, too busy); try again later. */
+  | 'unavailable'
   | 'store';
 
 export interface Issue {

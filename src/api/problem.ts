@@ -26,6 +26,11 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   evaluation_failed: 422,
   unauthorized: 401,
   forbidden: 403,
+  // Past its deadline, or the database could not take it now: the request may succeed later.
+  timeout: 503,
+  unavailable: 503,
+  // The database failed outside an evaluation (whose failures api/evaluation.ts words as the
+  // definition's or as 503): a fault of the server, logged, its message not shown.
   store: 500,
 };
 
@@ -43,6 +48,7 @@ const TITLES: Readonly<Record<number, string>> = {
   415: 'Unsupported media type',
   422: 'Unprocessable content',
   428: 'Precondition required',
+  429: 'Too many requests',
   431: 'Request header fields too large',
   500: 'Internal server error',
   503: 'Service unavailable',
@@ -61,7 +67,16 @@ export class HttpProblem extends Error {
 
 export const httpProblem = (status: number, kind: string, detail: string, errors?: Issue[]): HttpProblem => new HttpProblem(problem(status, kind, detail, errors));
 
+/**
+ * Seconds to wait before trying again (Retry-After) by status: 429 for a client's own excess
+ * (its queue of evaluations, failed sign-ins: the limiter may set a longer one), 503 for the
+ * server's (an evaluation past its deadline, a database out of memory).
+ */
+const RETRY_AFTER: Readonly<Record<number, number>> = { 429: 1, 503: 5 };
+
 export function sendProblem(reply: FastifyReply, p: Problem, request?: FastifyRequest): FastifyReply {
+  const retry = RETRY_AFTER[p.status];
+  if (retry !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retry));
   return reply
     .code(p.status)
     .type('application/problem+json')

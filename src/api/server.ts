@@ -6,7 +6,9 @@ import { Ajv, type Options as AjvOptions } from 'ajv';
 import { definitionSchemas } from '../definition/json-schema.js';
 import type { Engine } from '../engine/engine.js';
 import { LiveLoop } from '../engine/live/loop.js';
-import { authenticate, KeyCache } from './auth.js';
+import { authenticate, authFailureLimiter, DEFAULT_AUTH_FAILURES_PER_MINUTE, KeyCache } from './auth.js';
+import type { AdmissionLimits } from './admission.js';
+import { Evaluations } from './evaluation.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { sharedSchemas } from './schemas.js';
 import { registerKeyRoutes } from './routes/keys.js';
@@ -44,6 +46,15 @@ export interface ServerOptions {
    * and at each delivery (`segmata serve --allow-private-webhooks` turns it on).
    */
   allowPrivateWebhooks?: boolean;
+  /**
+   * How long an evaluation a request starts (estimate, overlap, members of a draft, export,
+   * explain) may run before it is stopped and answered 503 (default 10 s; `serve --query-timeout`).
+   */
+  queryTimeoutMs?: number;
+  /** Expensive reads per API key: running at once, and waiting their turn (default 2 and 4). */
+  evaluationsPerKey?: AdmissionLimits;
+  /** Failed sign-ins per minute from one client address before it gets 429 (default 30). */
+  authFailuresPerMinute?: number;
 }
 
 /** Everything a route needs. */
@@ -63,6 +74,8 @@ export interface ApiContext {
   dispatcher: WebhookDispatcher;
   /** ServerOptions.allowPrivateWebhooks. */
   allowPrivateWebhooks: boolean;
+  /** Deadlines and per-key admission of the evaluations requests start. */
+  evaluations: Evaluations;
 }
 
 function ajvFor(options: AjvOptions): Ajv {
@@ -104,6 +117,7 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
       onError: (e) => app.log.error({ err: e }, 'webhooks: a pass failed; retrying'),
     }),
     allowPrivateWebhooks: options.allowPrivateWebhooks ?? false,
+    evaluations: new Evaluations(engine.store, { timeoutMs: options.queryTimeoutMs, admission: options.evaluationsPerKey }),
   };
 
   const bodies = ajvFor({ coerceTypes: false, useDefaults: true, removeAdditional: false });
@@ -165,9 +179,10 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
   await app.register(swaggerUi, { routePrefix: '/docs', transformStaticCSP: docsCsp });
   await registerWebUi(app, options.webDir ?? webUiDir());
 
+  const authFailures = await authFailureLimiter(app, options.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE);
   await app.register(
     async (api) => {
-      api.addHook('onRequest', authenticate(context.keys));
+      api.addHook('onRequest', authenticate(context.keys, authFailures));
       registerSystemRoutes(api, context);
       registerSchemaRoutes(api, context);
       registerRecordRoutes(api, context);

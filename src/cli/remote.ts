@@ -10,7 +10,7 @@ import type { AttributeType, EntityName, RecordKind, SchemaSnapshot } from '../s
 import type { Row } from '../store/store.js';
 import type { Backend } from './backend.js';
 
-const CODES: readonly ErrorCode[] = ['invalid_definition', 'invalid_schema_change', 'invalid_import', 'invalid_argument', 'not_found', 'conflict', 'lifecycle', 'evaluation_failed', 'unauthorized', 'forbidden'];
+const CODES: readonly ErrorCode[] = ['invalid_definition', 'invalid_schema_change', 'invalid_import', 'invalid_argument', 'not_found', 'conflict', 'lifecycle', 'evaluation_failed', 'unauthorized', 'forbidden', 'timeout', 'unavailable'];
 
 /**
  * A problem+json answer as the error the same failure raises locally (same message, same exit

@@ -21,7 +21,7 @@ import { applyMembershipLog } from './live/log.js';
 import { LiveProcessor } from './live/processor.js';
 import { ResidentSource } from './live/resident.js';
 import { SegmentService } from './segments/service.js';
-import type { Row } from '../store/store.js';
+import type { Row, SqlRunner } from '../store/store.js';
 
 export interface OpenOptions {
   /** Database file path, or `:memory:`. */
@@ -135,9 +135,12 @@ export class Engine {
     return this.reg.labels(new Map(all.map((s) => [s.id, s.name])));
   }
 
-  /** Why is (or isn't) this contact a member of this segment, block by block. */
-  async explain(segmentId: string, contactId: string): Promise<Explanation> {
-    return explainContact(this.store, this.reg, await this.segments.list(), segmentId, contactId, this.clock());
+  /**
+   * Why is (or isn't) this contact a member of this segment, block by block. Read on `reads`
+   * (the read connections by default; the API passes ones stopped at its deadline).
+   */
+  async explain(segmentId: string, contactId: string, reads: SqlRunner = this.store.reader()): Promise<Explanation> {
+    return explainContact(reads, this.reg, await this.segments.list(), segmentId, contactId, this.clock());
   }
 
   /** The newest changes of a segment first (before change `beforeSeq`), at most `limit`. */

@@ -89,6 +89,16 @@ export interface StageOptions extends RecordStageOptions {
   onRead?: (bytesRead: number, totalBytes: number) => void;
 }
 
+/** How reads through `Store.reader` may be stopped. */
+export interface ReadOptions {
+  /**
+   * When it aborts, the statement running for this runner is interrupted (a waiting one never
+   * starts) and the read fails with the signal's reason if that is a SegmataError (else a
+   * `timeout`). Reads run outside transactions, so a stopped one leaves nothing behind.
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * The storage seam (like Kysely's Dialect/Driver): the engine talks to this, never to a driver.
  * One writer at a time: `transaction` serialises; `all`/`run` outside it are single statements.
@@ -102,7 +112,7 @@ export interface Store extends SqlRunner {
    * waits behind the writers' connection nor holds it up (each sees the last committed state).
    * Writing through it is refused.
    */
-  reader(): SqlRunner;
+  reader(options?: ReadOptions): SqlRunner;
   /**
    * Run `fn` in one transaction on a second connection, concurrently with this one's work:
    * maintenance that must not stall it. The caller keeps its writes clear of the tables the

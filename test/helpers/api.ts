@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../src/api/server.js';
+import { buildServer, type ApiContext, type ServerOptions } from '../../src/api/server.js';
 import { createKey, type Role } from '../../src/engine/access/keys.js';
 import { fixedClock } from '../../src/engine/clock.js';
 import { Engine } from '../../src/engine/engine.js';
@@ -17,6 +17,8 @@ export interface TestServer {
   db: string;
   engine: Engine;
   app: FastifyInstance;
+  /** What the routes share (the live loop, the evaluations' deadline and admission, …). */
+  context: ApiContext;
   keys: Record<Role, string>;
   /** fetch under /api/v1 with a role's key (or none), JSON in and out. */
   call(method: string, path: string, options?: { role?: Role | 'none'; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers; text: string }>;
@@ -37,7 +39,7 @@ export const CONTACTS = [
  * `db`: reopen an existing database (a restart) instead of a fresh one with the test contacts;
  * its keys are made anew.
  */
-export async function startServer(options: { now?: string; live?: boolean; db?: string; webhooks?: DispatcherOptions | false; seed?: boolean; allowPrivateWebhooks?: boolean } = {}): Promise<TestServer> {
+export async function startServer(options: { now?: string; live?: boolean; db?: string; webhooks?: DispatcherOptions | false; seed?: boolean; allowPrivateWebhooks?: boolean; server?: ServerOptions } = {}): Promise<TestServer> {
   const fresh = options.db === undefined;
   const { dir, cleanup } = fresh ? tempDir('segmata-api-') : { dir: '', cleanup: () => undefined };
   const db = options.db ?? `${dir}/api.duckdb`;
@@ -48,12 +50,13 @@ export async function startServer(options: { now?: string; live?: boolean; db?: 
     editor: (await createKey(engine.store, 'editor', 'test editor', engine.clock())).key,
     admin: (await createKey(engine.store, 'admin', 'test admin', engine.clock())).key,
   };
-  const { app } = await buildServer(engine, {
+  const { app, context } = await buildServer(engine, {
     logger: process.env.SEGMATA_TEST_LOG ? { level: 'error' } : false,
     live: options.live ?? true,
     webhooks: options.webhooks ?? { retryBaseMs: 50, retryMaxMs: 200 },
     // The tests' receivers listen on 127.0.0.1: allowed unless a test checks the refusal.
     allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
+    ...options.server,
   });
   const answered = new Set<string>();
   const reached = new Set<string>();
@@ -78,6 +81,7 @@ export async function startServer(options: { now?: string; live?: boolean; db?: 
     db,
     engine,
     app,
+    context,
     keys,
     async call(method, path, o = {}) {
       const headers: Record<string, string> = { ...(o.headers ?? {}) };

@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeOptions } from '../../engine/access/audit.js';
 import { describeExplanation } from '../../engine/contact/describe-explanation.js';
@@ -12,6 +11,7 @@ import { jsonRow } from '../../engine/records/values.js';
 import { actorOf } from '../auth.js';
 import { badCursor, decodeCursor, encodeCursor } from '../cursor.js';
 import { httpProblem } from '../problem.js';
+import { sendStreamed } from '../streamed-read.js';
 import type { ApiContext } from '../server.js';
 import { cursorParam, idParams, limitParam, op, pageOf, withTotal } from '../schemas.js';
 
@@ -85,7 +85,7 @@ const changeItem = {
 
 const definitionBody = { $ref: 'segment-definition#' } as const;
 
-export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: ApiContext): void {
+export function registerSegmentRoutes(api: FastifyInstance, { engine, settle, evaluations }: ApiContext): void {
   const segments = engine.segments;
 
   api.get('/segments', {
@@ -140,7 +140,8 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
         },
       },
     }),
-    handler: async (request) => segments.estimate(request.body),
+    // On the read connections, with a deadline, at most a few at once per key (api/evaluation.ts).
+    handler: async (request, reply) => evaluations.run(request, reply, 'expensive', ({ reads }) => segments.estimate(request.body, reads)),
   });
 
   api.post('/segments/refresh-all', {
@@ -170,11 +171,11 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
         },
       },
     }),
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const ids = [...new Set((request.query as { ids: string }).ids.split(',').map((s) => s.trim()).filter(Boolean))];
       if (ids.length < 2 || ids.length > 20) throw httpProblem(400, 'validation', `query.ids: give 2 to 20 segment ids, got ${ids.length}`, [{ path: 'query.ids', message: 'expected 2 to 20 ids' }]);
       const found = await Promise.all(ids.map((id) => segments.get(id)));
-      return { segments: found.map((s) => ({ id: s.id, members: s.memberCount })), pairs: await overlaps(engine.store, ids) };
+      return { segments: found.map((s) => ({ id: s.id, members: s.memberCount })), pairs: await evaluations.run(request, reply, 'expensive', ({ reads }) => overlaps(reads, ids)) };
     },
   });
 
@@ -298,7 +299,6 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
       const { id } = request.params as { id: string };
       const q = request.query as { limit: number; cursor?: string; search?: string };
       const after = decodeCursor(q.cursor);
-      const reader = engine.store.reader();
       if (!q.search) {
         // A maintained membership is paged from memory (an index kept current from the change log).
         // Its rows are JSON already (rendered by DuckDB from the table): the page is written
@@ -311,7 +311,8 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
         }
       }
       const searchIn = searchedColumns(engine.registry, 'contact');
-      const page = await memberPage(reader, await segments.memberSource(id, reader), { limit: q.limit, searchIn, ...(after !== undefined ? { after } : {}), ...(q.search ? { search: q.search } : {}) });
+      // A draft's members are an evaluation (a search reads every member's contact): with a deadline, admitted per key.
+      const page = await evaluations.run(request, reply, 'expensive', async ({ reads }) => memberPage(reads, await segments.memberSource(id, reads), { limit: q.limit, searchIn, ...(after !== undefined ? { after } : {}), ...(q.search ? { search: q.search } : {}) }));
       const types = new Map(engine.registry.attributes('contact').map((a) => [a.name, a.type as string]));
       return { items: page.items.map((r) => jsonRow(r, types)), ...(page.next ? { next: encodeCursor(page.next) } : {}), ...(page.total !== undefined ? { total: page.total } : {}) };
     },
@@ -325,24 +326,22 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
       const attributes = engine.registry.attributes('contact');
       const columns = ['id', ...attributes.map((a) => a.name)];
       const csv = csvLines(engine.store.dialect, [{ name: 'id', type: 'string' }, ...attributes], 'c');
-      const source = await segments.memberSource(id);
-      // Streamed with backpressure: a chunk of rows is read only when the client took the last.
-      const out = new PassThrough();
-      out.write(`${columns.map((c) => csvCell(c)).join(',')}\n`);
-      eachMember(engine.store.reader(), source, async (rows) => {
-        // A client that went away ends the query (the read connection is not held for nothing).
-        if (out.destroyed) throw new Error('the client went away');
-        let text = '';
-        for (const row of rows) text += `${csv.line(row)}\n`;
-        if (!out.write(text)) await new Promise((resolve) => (out.once('drain', resolve), out.once('close', resolve)));
-      }, csv.select).then(
-        () => out.end(),
-        (e: unknown) => {
-          if (!out.destroyed) request.log.error({ err: e }, 'members export failed');
-          out.destroy();
-        },
-      );
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${id}-members.csv"`).send(out);
+      // A draft's members are evaluated: with a deadline until the first rows, admitted per key.
+      return evaluations.run(request, reply, 'expensive', async (evaluation) => {
+        const source = await segments.memberSource(id, evaluation.reads);
+        return sendStreamed(reply, evaluation, {
+          headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${id}-members.csv"` },
+          head: `${columns.map((c) => csvCell(c)).join(',')}\n`,
+          read: (onRows) => eachMember(evaluation.reads, source, onRows, csv.select),
+          render: (rows) => {
+            let text = '';
+            for (const row of rows) text += `${csv.line(row)}\n`;
+            return text;
+          },
+          idleMs: evaluations.timeoutMs,
+          failed: (e) => request.log.error({ err: e }, 'members export failed'),
+        });
+      });
     },
   });
 
@@ -366,9 +365,9 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle }: 
         },
       },
     }),
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { id, contactId } = request.params as { id: string; contactId: string };
-      const e = await engine.explain(id, contactId);
+      const e = await evaluations.run(request, reply, 'cheap', ({ reads }) => engine.explain(id, contactId, reads));
       const s = await segments.get(id);
       return {
         segmentId: id,

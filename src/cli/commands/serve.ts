@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseDuration } from '../../api/evaluation.js';
 import { buildServer } from '../../api/server.js';
 import { activeKeyCount, createKey } from '../../engine/access/keys.js';
 import { DEFAULT_DEMO_SIZE } from '../../engine/demo/index.js';
@@ -21,9 +22,13 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--demo', 'on a database without contacts, load the demo data set first')
     .option('--quiet', 'no request log')
+    .option('--query-timeout <duration>', 'how long an estimate, overlap, draft preview, export or explain may run before it is stopped and answered 503, e.g. 10s, 1500ms, 2m (default: $SEGMATA_QUERY_TIMEOUT, else 10s)')
     .option('--allow-private-webhooks', 'let webhooks deliver to loopback, private and link-local addresses (a receiver on this machine or network); also SEGMATA_ALLOW_PRIVATE_WEBHOOKS=1')
-    .action(async (opts: { port: string; host: string; demo?: boolean; quiet?: boolean; allowPrivateWebhooks?: boolean }, cmd: Command) =>
-      withEngine(
+    .action(async (opts: { port: string; host: string; demo?: boolean; quiet?: boolean; allowPrivateWebhooks?: boolean; queryTimeout?: string }, cmd: Command) => {
+      // Checked before the database is opened: a wrong value changes nothing.
+      const timeout = opts.queryTimeout ?? process.env.SEGMATA_QUERY_TIMEOUT;
+      const queryTimeoutMs = timeout === undefined ? undefined : parseDuration(timeout, opts.queryTimeout === undefined ? 'SEGMATA_QUERY_TIMEOUT' : '--query-timeout');
+      return withEngine(
         cmd,
         async (engine) => {
           if (opts.demo && !(await holdsData(engine))) {
@@ -41,7 +46,7 @@ export function registerServeCommand(program: Command): void {
             process.stderr.write(`\nsegmata serve: first start, created an admin API key (shown once, store it now):\n\n  ${firstKey}\n\n`);
           }
           const allowPrivateWebhooks = opts.allowPrivateWebhooks === true || process.env.SEGMATA_ALLOW_PRIVATE_WEBHOOKS === '1';
-          const { app } = await buildServer(engine, { logger: opts.quiet ? false : { level: process.env.LOG_LEVEL ?? 'info' }, allowPrivateWebhooks });
+          const { app } = await buildServer(engine, { logger: opts.quiet ? false : { level: process.env.LOG_LEVEL ?? 'info' }, allowPrivateWebhooks, queryTimeoutMs });
           const address = await app.listen({ port: port(opts.port), host: opts.host });
           process.stderr.write(`segmata serve: listening on ${address} — web UI ${address}/, API ${address}/api/v1, docs ${address}/docs (Ctrl-C to stop)\n`);
           if (allowPrivateWebhooks) process.stderr.write('segmata serve: webhooks may deliver to loopback, private and link-local addresses (--allow-private-webhooks)\n');
@@ -62,6 +67,6 @@ export function registerServeCommand(program: Command): void {
           });
         },
         { resident: true },
-      ),
-    );
+      );
+    });
 }

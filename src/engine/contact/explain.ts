@@ -1,7 +1,7 @@
 import type { Query } from '../../definition/ast.js';
 import { SegmataError } from '../../errors.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
-import type { Store } from '../../store/store.js';
+import type { SqlRunner } from '../../store/store.js';
 import { isMaintained } from '../segments/service.js';
 import type { SegmentRecord } from '../segments/types.js';
 import { ContactEvaluator, type ContactData } from './evaluate.js';
@@ -39,7 +39,7 @@ function interactionTypesOf(query: Query | undefined, all: Map<string, SegmentRe
 
 /** Why is (or isn't) this contact a member of this segment, block by block? */
 export async function explainContact(
-  store: Store,
+  store: SqlRunner,
   registry: SchemaRegistry,
   segments: SegmentRecord[],
   segmentId: string,

@@ -104,7 +104,7 @@ export interface Overlap {
 }
 
 /** Pairwise intersections of the stored memberships of `ids` (each pair once, a < b in the given order). */
-export async function overlaps(store: Store, ids: readonly string[]): Promise<Overlap[]> {
+export async function overlaps(store: SqlRunner, ids: readonly string[]): Promise<Overlap[]> {
   if (ids.length < 2) return [];
   const list = ids.map((_, i) => `$${i + 1}`).join(', ');
   const rows = await store.all<{ a: string; b: string; both: number }>(

@@ -346,8 +346,12 @@ export class SegmentService {
     });
   }
 
-  /** Member count of a definition without saving it, and each top-level block's count on its own. */
-  async estimate(input: unknown): Promise<Estimate> {
+  /**
+   * Member count of a definition without saving it, and each top-level block's count on its own.
+   * Counted on `reads` (by default the store's read connections, so a long count never holds
+   * up the writers; the API passes ones stopped at its deadline).
+   */
+  async estimate(input: unknown, reads: SqlRunner = this.ctx.store.reader()): Promise<Estimate> {
     const all = await this.list();
     const shape = parseDefinitionShape(input);
     const id = shape.id ?? idFromName(shape.name);
@@ -359,7 +363,7 @@ export class SegmentService {
       return { total: n, blocks: [], ms: performance.now() - started };
     }
     const compiled = compileCounts(def.query!, compileContext(this.ctx, all, this.now()));
-    const [row] = await this.ctx.store.all<Record<string, number>>(compiled.sql, compiled.params);
+    const [row] = await reads.all<Record<string, number>>(compiled.sql, compiled.params);
     return {
       total: row?.total ?? 0,
       blocks: def.query!.blocks.map((b, i) => ({ index: i, kind: b.kind, count: row?.[`b${i}`] ?? 0 })),

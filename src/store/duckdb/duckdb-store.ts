@@ -3,8 +3,9 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckdbDialect } from '../../compiler/dialects/duckdb/dialect.js';
 import { SegmataError } from '../../errors.js';
 import { MIGRATIONS, migrate } from '../migrations.js';
-import type { AppendColumn, AppendValue, RecordStageOptions, Row, SqlRunner, SqlValue, StageOptions, StagedFile, Store } from '../store.js';
+import type { AppendColumn, AppendValue, ReadOptions, RecordStageOptions, Row, SqlRunner, SqlValue, StageOptions, StagedFile, Store } from '../store.js';
 import { ChunkWriter } from './chunk-writer.js';
+import { storeError, stoppedBy } from './errors.js';
 import { stageFile, stageRecords } from './stage.js';
 
 /** DuckDB's default number of vacuum tasks a checkpoint may schedule. */
@@ -48,19 +49,46 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** A tiny FIFO lock: one DuckDB connection runs one statement or transaction at a time. */
+/**
+ * A tiny FIFO lock: one DuckDB connection runs one statement or transaction at a time. A
+ * waiter whose signal aborts leaves the queue at once (a request past its deadline does not
+ * wait for the statement ahead of it to end before it is answered).
+ */
 class Lock {
-  private tail: Promise<void> = Promise.resolve();
-  async hold<T>(fn: () => Promise<T>): Promise<T> {
-    const prev = this.tail;
-    let release!: () => void;
-    this.tail = new Promise<void>((r) => (release = r));
-    await prev;
+  private busy = false;
+  private readonly queue: (() => void)[] = [];
+
+  async hold<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(signal);
     try {
       return await fn();
     } finally {
-      release();
+      // Handed to the next waiter directly: the lock never looks free in between.
+      const next = this.queue.shift();
+      if (next) next();
+      else this.busy = false;
     }
+  }
+
+  private acquire(signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(stoppedBy(signal));
+    if (!this.busy) {
+      this.busy = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = (): void => {
+        const i = this.queue.indexOf(grant);
+        if (i >= 0) this.queue.splice(i, 1);
+        reject(stoppedBy(signal!));
+      };
+      this.queue.push(grant);
+      signal?.addEventListener('abort', leave, { once: true });
+    });
   }
 }
 
@@ -73,7 +101,7 @@ class ConnectionRunner implements SqlRunner {
       const reader = await this.conn.runAndReadAll(sql, params as SqlValue[]);
       return reader.getRowObjectsJS().map((r) => normalise(r as Record<string, unknown>) as T);
     } catch (e) {
-      throw new SegmataError('store', `database error: ${describe(e)}`);
+      throw storeError(e);
     }
   }
 
@@ -98,7 +126,7 @@ class ConnectionRunner implements SqlRunner {
         appender.closeSync();
       }
     } catch (e) {
-      throw new SegmataError('store', `database error: ${describe(e)}`);
+      throw storeError(e);
     }
   }
 
@@ -108,7 +136,7 @@ class ConnectionRunner implements SqlRunner {
       // Awaited: a slow consumer (an HTTP response) holds the next chunk back, so memory stays flat.
       for await (const rows of result.yieldRowObjectJs()) await onRows(rows.map((r) => normalise(r as Record<string, unknown>)));
     } catch (e) {
-      throw new SegmataError('store', `database error: ${describe(e)}`);
+      throw storeError(e);
     }
   }
 
@@ -118,7 +146,7 @@ class ConnectionRunner implements SqlRunner {
       const result = await this.conn.run(sql, params as SqlValue[]);
       return result.rowsChanged;
     } catch (e) {
-      throw new SegmataError('store', `database error: ${describe(e)}`);
+      throw storeError(e);
     }
   }
 }
@@ -143,18 +171,28 @@ async function inTransaction<T>(conn: DuckDBConnection, fn: (tx: SqlRunner) => P
 /** How many connections serve reads (`Store.reader`): one per core of the machine this runs on. */
 const READERS = 2;
 
+/** How often an interrupt is repeated until the statement it is for has ended. */
+const INTERRUPT_REPEAT_MS = 20;
+
+/** One read connection, its lock, and how many statements are queued for it. */
+interface ReadConnection {
+  runner: ConnectionRunner;
+  lock: Lock;
+  waiting: number;
+  conn: DuckDBConnection;
+}
+
 /**
  * Read-only connections, opened on first use; a statement goes to the one with the fewest
  * statements waiting. Each has its own lock, since a connection runs one statement at a time.
  */
-class ReadPool implements SqlRunner {
-  readonly dialect = duckdbDialect;
-  private readonly connections: { runner: ConnectionRunner; lock: Lock; waiting: number; conn: DuckDBConnection }[] = [];
+class ReadPool {
+  private readonly connections: ReadConnection[] = [];
   private opening: Promise<void> | undefined;
 
   constructor(private readonly instance: DuckDBInstance) {}
 
-  private async pick(): Promise<{ runner: ConnectionRunner; lock: Lock; waiting: number }> {
+  private async pick(): Promise<ReadConnection> {
     while (this.connections.length < READERS) {
       this.opening ??= (async () => {
         const conn = await this.instance.connect();
@@ -166,22 +204,66 @@ class ReadPool implements SqlRunner {
     return this.connections.reduce((a, b) => (b.waiting < a.waiting ? b : a));
   }
 
-  private async on<T>(fn: (runner: ConnectionRunner) => Promise<T>): Promise<T> {
+  /**
+   * `fn` on a read connection. With a signal, its abort interrupts the statement (DuckDB
+   * stops it; the connection stays usable) or takes a waiting one out of the queue.
+   */
+  async on<T>(fn: (runner: ConnectionRunner) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw stoppedBy(signal);
     const c = await this.pick();
     c.waiting++;
     try {
-      return await c.lock.hold(() => fn(c.runner));
+      return await c.lock.hold(async () => {
+        if (!signal) return fn(c.runner);
+        if (signal.aborted) throw stoppedBy(signal);
+        // DuckDB clears a connection's interrupt when a statement starts: one that lands while
+        // the statement is still being prepared or bound is lost. So it is repeated until the
+        // statement ends.
+        let repeat: NodeJS.Timeout | undefined;
+        const interrupt = (): void => {
+          c.conn.interrupt();
+          repeat ??= setInterval(() => c.conn.interrupt(), INTERRUPT_REPEAT_MS);
+        };
+        signal.addEventListener('abort', interrupt, { once: true });
+        try {
+          const out = await fn(c.runner);
+          // An interrupted stream can end early without an error: a read whose signal fired
+          // before it returned is not taken as whole.
+          if (signal.aborted) throw stoppedBy(signal);
+          return out;
+        } catch (e) {
+          throw signal.aborted ? stoppedBy(signal) : e;
+        } finally {
+          // Removed before the lock passes on: an abort from now on cannot reach the next statement.
+          signal.removeEventListener('abort', interrupt);
+          clearInterval(repeat);
+        }
+      }, signal);
     } finally {
       c.waiting--;
     }
   }
 
+  close(): void {
+    for (const c of this.connections) c.conn.closeSync();
+    this.connections.length = 0;
+  }
+}
+
+/** The read connections as a statement runner, its statements stopped by `signal` if given. */
+class PoolReads implements SqlRunner {
+  readonly dialect = duckdbDialect;
+  constructor(
+    private readonly pool: ReadPool,
+    private readonly signal?: AbortSignal,
+  ) {}
+
   all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return this.on((r) => r.all<T>(sql, params));
+    return this.pool.on((r) => r.all<T>(sql, params), this.signal);
   }
 
   each(sql: string, params: readonly SqlValue[], onRows: (rows: Row[]) => void | Promise<void>): Promise<void> {
-    return this.on((r) => r.each(sql, params, onRows));
+    return this.pool.on((r) => r.each(sql, params, onRows), this.signal);
   }
 
   run(): Promise<void> {
@@ -195,11 +277,6 @@ class ReadPool implements SqlRunner {
   append(): Promise<void> {
     return Promise.reject(new Error('the read connections do not write'));
   }
-
-  close(): void {
-    for (const c of this.connections) c.conn.closeSync();
-    this.connections.length = 0;
-  }
 }
 
 export class DuckDBStore extends ConnectionRunner implements Store {
@@ -210,6 +287,8 @@ export class DuckDBStore extends ConnectionRunner implements Store {
   private readonly backgroundLock = new Lock();
   private stageCounter = 0;
   private readonly readers: ReadPool;
+  /** The read connections without a signal: one runner for every caller. */
+  private readonly reads: PoolReads;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -219,10 +298,11 @@ export class DuckDBStore extends ConnectionRunner implements Store {
   ) {
     super(conn);
     this.readers = new ReadPool(instance);
+    this.reads = new PoolReads(this.readers);
   }
 
-  reader(): SqlRunner {
-    return this.readers;
+  reader(options: ReadOptions = {}): SqlRunner {
+    return options.signal ? new PoolReads(this.readers, options.signal) : this.reads;
   }
 
   walBytes(): number {
