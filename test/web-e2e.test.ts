@@ -79,7 +79,8 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
   let aMemberEmail = '';
   /** Use `key` from now on, as a user who signed in with it (the stored key, then a fresh page). */
   const signIn = async (key: string) => {
-    await page.evaluate((k) => localStorage.setItem('segmata.apiKey', k), key);
+    // (Page-side code as text: the project's TypeScript has no DOM types outside web/.)
+    await page.evaluate(`localStorage.setItem('segmata.apiKey', ${JSON.stringify(key)})`);
     await page.reload();
   };
 
@@ -257,7 +258,7 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await page.waitForTimeout(700);
     expect(await page.getByTestId('estimate-total').getAttribute('data-count')).toBeNull();
     await screenshot(page, '03b-designer-incomplete');
-    const operators = await page.locator('.rule-operators').first().locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const operators = await page.locator('.rule-operators').first().locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')));
     expect(operators).toContain('eq');
     expect(operators.filter((o) => ['lt', 'lte', 'gt', 'gte', 'between'].includes(o))).toEqual([]);
     await page.locator('.rule-value-wrap input').first().fill('AZ');
@@ -327,7 +328,7 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     expect(await alert.locator('li').textContent()).toContain('references “E2E draft”');
     expect(await alert.textContent()).not.toContain('e2e-draft');
     // Red: the error colours, not the green of a notice.
-    expect(await alert.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(253, 226, 224)');
+    expect(await page.evaluate(`getComputedStyle(document.querySelector('.outcome[role="alert"]')).backgroundColor`)).toBe('rgb(253, 226, 224)');
     await screenshot(page, '14-bulk-failure');
     expect((await server.engine.segments.get('e2e-ok')).status).toBe('live');
     expect((await server.engine.segments.get('e2e-on-a-draft')).status).toBe('draft');
@@ -341,12 +342,12 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     const dialog = page.getByRole('dialog', { name: 'Delete “E2E fine draft”?' });
     await dialog.waitFor();
     // Modal and focused: the focus starts on Cancel (a destructive action), inside the dialog.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
     await screenshot(page, '15-delete-dialog');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
     // The focus is back where it was.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete E2E fine draft');
+    expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe('Delete E2E fine draft');
     expect((await server.engine.segments.get('e2e-ok')).name).toBe('E2E fine draft');
     await page.getByRole('button', { name: 'Delete E2E fine draft' }).click();
     await dialog.getByRole('button', { name: 'Delete' }).click();
