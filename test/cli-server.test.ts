@@ -50,6 +50,8 @@ describe('segmata --server: the same commands and output as on a local database'
     ['import', 'contacts', 'bad-contacts.csv'],
     ['import', 'interactions', 'interactions.jsonl'],
     ['schema', 'add-attribute', 'contact', 'tier', 'string'],
+    ['schema', 'set-label', 'contact', 'tier', 'Loyalty tier'],
+    ['schema', 'set-label', 'interaction_type', 'email_open', 'Newsletter opened'],
     ['segments', 'estimate', 'az.json'],
     ['segments', 'create', 'az.json'],
     ['segments', 'create', 'bad.json'],
