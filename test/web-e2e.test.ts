@@ -178,7 +178,10 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await box.fill(aMemberEmail);
     await page.getByRole('option', { name: new RegExp(aMember) }).waitFor();
     await screenshot(page, '05a-explain-contact-search');
-    await page.getByRole('option', { name: new RegExp(aMember) }).click();
+    // By keyboard, as the combobox pattern has it: down to the match, Enter picks it.
+    await box.press('ArrowDown');
+    await expect.poll(() => page.getByRole('option', { name: new RegExp(aMember) }).getAttribute('aria-selected')).toBe('true');
+    await box.press('Enter');
     await expect.poll(() => page.locator('.verdict').textContent()).toContain('is a member');
     expect(page.url()).toContain(`contact=${aMember}`);
     await screenshot(page, '05-segment-explain');
@@ -353,6 +356,12 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => page.locator('.notice[role="status"]').textContent()).toBe('1 segment deleted.');
     expect((await server.engine.segments.list()).some((x) => x.id === 'e2e-ok')).toBe(false);
+    // A static segment is renamed from the list too.
+    await page.getByRole('button', { name: 'Rename E2E picked by hand' }).click();
+    await page.getByRole('dialog', { name: /Rename/ }).getByRole('textbox', { name: 'New name' }).fill('E2E hand-picked again');
+    await page.getByRole('dialog', { name: /Rename/ }).getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Segments' }).getByRole('link', { name: 'E2E hand-picked again' }).count()).toBe(1);
+    expect((await server.engine.segments.get('e2e-hand-picked')).name).toBe('E2E hand-picked again');
     await page.getByLabel('Search segments').fill('');
   });
 
