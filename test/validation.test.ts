@@ -4,9 +4,11 @@ import { checkDefinition } from '../src/definition/check.js';
 import { parseDefinitionShape } from '../src/definition/parse.js';
 import type { Engine } from '../src/engine/engine.js';
 import { SegmataError, type Issue } from '../src/errors.js';
+import { DEFINITION_LIMITS } from '../src/definition/limits.js';
 import { DEFAULT_ATTRIBUTES, STANDARD_INTERACTION_TYPES } from '../src/schema/defaults.js';
 import { SchemaRegistry } from '../src/schema/registry.js';
 import { memoryEngine } from './helpers/engine.js';
+import { seed } from './helpers/seed.js';
 
 /**
  * Every validation error kind, with its exact path: first the JSON shape, then the check
@@ -41,6 +43,8 @@ function issuesOf(input: unknown): Issue[] {
     return [...e.issues];
   }
 }
+
+const RANGE = '(years 0001-9999, real calendar days, hours 00-23, minutes and seconds 00-59, offsets within ±14:00)';
 
 const dyn = (...blocks: unknown[]): Record<string, unknown> => ({ id: 'a', name: 'test', type: 'dynamic', query: { blocks } });
 const prof = (where: unknown): Record<string, unknown> => dyn({ kind: 'profile', where });
@@ -131,7 +135,7 @@ describe('attributes and operators (schema registry)', () => {
     ['a number where a string is due', cmp('state', 'eq', 5), { path: 'query.blocks[0].where.value', message: 'expected a string for a string attribute, got 5' }],
     ['a string where a boolean is due', cmp('email_consent', 'eq', 'yes'), { path: 'query.blocks[0].where.value', message: 'expected true or false for a boolean attribute, got "yes"' }],
     ['not a date', cmp('birthdate', 'before', 'yesterday'), { path: 'query.blocks[0].where.value', message: 'expected an ISO 8601 date (2024-05-31) or date-time with zone (2024-05-31T12:00:00Z) for a date attribute, got "yesterday"' }],
-    ['an impossible date', cmp('birthdate', 'eq', '2024-02-30'), { path: 'query.blocks[0].where.value', message: 'expected an ISO 8601 date (2024-05-31) or date-time with zone (2024-05-31T12:00:00Z) for a date attribute, got "2024-02-30"' }],
+    ['an impossible date', cmp('birthdate', 'eq', '2024-02-30'), { path: 'query.blocks[0].where.value', message: `"2024-02-30" is not a real date or time ${RANGE}` }],
     ['a date-time without a zone', cmp('created_at', 'after', '2024-06-01T12:00:00'), { path: 'query.blocks[0].where.value', message: 'expected an ISO 8601 date (2024-05-31) or date-time with zone (2024-05-31T12:00:00Z) for a datetime attribute, got "2024-06-01T12:00:00"' }],
     ['a missing value', cmp('state', 'eq'), { path: 'query.blocks[0].where.value', message: 'operator "eq" needs a value' }],
     ['a value where none is taken', cmp('state', 'is_empty', 'x'), { path: 'query.blocks[0].where.value', message: 'operator "is_empty" takes no value' }],
@@ -185,8 +189,8 @@ describe('behavioral blocks', () => {
     ['a relation from an interaction', { where: cmp('account.name', 'eq', 'x') }, { path: 'query.blocks[0].where.attr', message: '"account" is not a relation of interaction' }],
     ['a value of the wrong type for a property', { where: cmp('campaign_id', 'gt', 3) }, { path: 'query.blocks[0].where.value', message: 'expected a string for a string attribute, got 3' }],
     ['window from after to', { window: { from: '2024-06-02', to: '2024-06-01T23:59:59Z' } }, { path: 'query.blocks[0].window', message: '"from" is after "to"' }],
-    ['window from unparseable', { window: { from: 'last tuesday', to: '2024-06-01' } }, { path: 'query.blocks[0].window.from', message: 'expected an ISO 8601 date or date-time with zone, got "last tuesday"' }],
-    ['window to unparseable', { window: { from: '2024-06-01', to: '2024-13-01' } }, { path: 'query.blocks[0].window.to', message: 'expected an ISO 8601 date or date-time with zone, got "2024-13-01"' }],
+    ['window from unparseable', { window: { from: 'last tuesday', to: '2024-06-01' } }, { path: 'query.blocks[0].window.from', message: 'expected an ISO 8601 date (2024-05-31) or date-time with zone (2024-05-31T12:00:00Z), got "last tuesday"' }],
+    ['window to not a date', { window: { from: '2024-06-01', to: '2024-13-01' } }, { path: 'query.blocks[0].window.to', message: `"2024-13-01" is not a real date or time ${RANGE}` }],
   ])('%s', (_title, extra, expected) => {
     expect(issuesOf(dyn({ kind: 'behavioral', interaction: 'email_open', ...extra }))).toEqual([expected]);
   });
@@ -265,4 +269,237 @@ describe('through the engine', () => {
       issues: [{ path: 'query.blocks[0].segment', message: 'unknown segment "ghost"' }],
     });
   });
+});
+
+describe('bounds (DEFINITION_LIMITS): each just inside and just past', () => {
+  const L = DEFINITION_LIMITS;
+  const leaf = cmp('state', 'is_empty');
+  const nestNot = (n: number): Condition => {
+    let c: Condition = leaf;
+    for (let i = 0; i < n; i++) c = { not: c };
+    return c;
+  };
+  const nestGroups = (n: number): Block => {
+    let b: Block = { kind: 'profile', where: leaf };
+    for (let i = 0; i < n; i++) b = { kind: 'group', blocks: [b] };
+    return b;
+  };
+  const behavioralBlocks = (n: number): Block[] =>
+    Array.from({ length: n }, (_, i): Block => ({ kind: 'behavioral', interaction: 'email_open', ...(i ? { relation: 'or' as const } : {}) }));
+  const one = (issues: Issue[]): Issue => {
+    expect(issues).toHaveLength(1);
+    return issues[0]!;
+  };
+
+  it('conditions nest at most 32 deep', () => {
+    expect(issuesOf(prof(nestNot(L.maxDepth)))).toEqual([]);
+    expect(one(issuesOf(prof(nestNot(L.maxDepth + 1))))).toEqual({
+      path: `query.blocks[0].where${'.not'.repeat(33)}`,
+      message: 'nests groups and conditions more than 32 levels deep',
+    });
+  });
+
+  it('groups nest at most 32 deep, together with the conditions inside them', () => {
+    expect(issuesOf(dyn(nestGroups(L.maxDepth)))).toEqual([]);
+    expect(one(issuesOf(dyn(nestGroups(L.maxDepth + 1)))).path).toBe(`query.blocks[0]${'.blocks[0]'.repeat(32)}.blocks`);
+    // 31 groups around a profile block whose condition nests twice: 33 levels.
+    let b: Block = { kind: 'profile', where: { all: [{ any: [leaf] }] } };
+    for (let i = 0; i < 31; i++) b = { kind: 'group', blocks: [b] };
+    expect(one(issuesOf(dyn(b))).message).toBe('nests groups and conditions more than 32 levels deep');
+  });
+
+  it('a definition nested 100,000 deep is refused at once, without overflowing the stack', () => {
+    const err = (() => {
+      try {
+        parseDefinitionShape(prof(nestNot(100_000)));
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(SegmataError);
+    expect((err as SegmataError).code).toBe('invalid_definition');
+  });
+
+  it('at most 1,000 blocks and conditions in all', () => {
+    expect(issuesOf(dyn(...behavioralBlocks(L.maxNodes)))).toEqual([]);
+    expect(one(issuesOf(dyn(...behavioralBlocks(L.maxNodes + 1))))).toEqual({ path: 'query.blocks', message: 'the definition has more than 1,000 blocks and conditions in all' });
+    // One block, its `any` and 998 comparisons: 1,000; one more comparison is too many.
+    const anyOf = (n: number): Condition => ({ any: Array.from({ length: n }, () => leaf) });
+    expect(issuesOf(prof(anyOf(998)))).toEqual([]);
+    expect(one(issuesOf(prof(anyOf(999)))).message).toBe('the definition has more than 1,000 blocks and conditions in all');
+    // 5,000 OR blocks (a parser "memory exhausted" once) are refused the same way.
+    expect(one(issuesOf(dyn(...behavioralBlocks(5_000)))).path).toBe('query.blocks');
+  });
+
+  it('an in / not_in list holds at most 10,000 values', () => {
+    const list = (n: number): string[] => Array.from({ length: n }, (_, i) => `v${i}`);
+    expect(issuesOf(prof(cmp('state', 'in', list(L.maxListValues))))).toEqual([]);
+    expect(one(issuesOf(prof(cmp('state', 'not_in', list(L.maxListValues + 1)))))).toEqual({ path: 'query.blocks[0].where.value', message: 'has 10,001 values; a list holds at most 10,000' });
+  });
+
+  it('a string holds at most 4,096 characters, wherever it is', () => {
+    expect(issuesOf(prof(cmp('state', 'eq', 'x'.repeat(L.maxStringLength))))).toEqual([]);
+    expect(one(issuesOf(prof(cmp('state', 'eq', 'x'.repeat(L.maxStringLength + 1)))))).toEqual({ path: 'query.blocks[0].where.value', message: 'is 4,097 characters long; at most 4,096 are allowed' });
+    expect(one(issuesOf(prof(cmp('x'.repeat(5000), 'eq', 'a')))).path).toBe('query.blocks[0].where.attr');
+    expect(one(issuesOf({ name: 'x', type: 'static', ['k'.repeat(5000)]: 1 }))).toEqual({ path: '', message: 'has a field name 5,000 characters long; at most 4,096 are allowed' });
+  });
+
+  it('a count is a safe integer', () => {
+    expect(issuesOf(behavioral({ count: { op: 'lt', value: Number.MAX_SAFE_INTEGER } }))).toEqual([]);
+    expect(one(issuesOf(behavioral({ count: { op: 'gte', value: Number.MAX_SAFE_INTEGER + 1 } })))).toEqual({ path: 'query.blocks[0].count.value', message: 'must be at most 9007199254740991, got 9007199254740992' });
+    expect(one(issuesOf(behavioral({ count: { op: 'gte', value: 1e300 } }))).path).toBe('query.blocks[0].count.value');
+  });
+
+  it.each(Object.entries(DEFINITION_LIMITS.maxDuration))('a duration in %s is at most 100 years (%i)', (unit, max) => {
+    expect(issuesOf(behavioral({ window: { last: { amount: max, unit } } }))).toEqual([]);
+    expect(one(issuesOf(behavioral({ window: { last: { amount: max + 1, unit } } })))).toEqual({ path: 'query.blocks[0].window.last.amount', message: `must be at most ${max} (100 years), got ${max + 1}` });
+    expect(issuesOf(prof(cmp('created_at', 'in_last', { amount: max, unit })))).toEqual([]);
+    expect(one(issuesOf(prof(cmp('created_at', 'not_in_last', { amount: max + 1, unit }))))).toEqual({
+      path: 'query.blocks[0].where.value',
+      message: `operator "not_in_last" takes at most 100 years (${max.toLocaleString('en-US')} ${unit}), got ${max + 1} ${unit}`,
+    });
+  });
+
+  it.each([
+    ['0001-01-01', true],
+    ['0000-01-01', false],
+    ['9999-12-31', true],
+    ['2024-02-29', true],
+    ['2023-02-29', false],
+    ['2024-04-31', false],
+    ['2024-06-01T12:00:00+14:00', true],
+    ['2024-06-01T12:00:00-14:00', true],
+    ['2024-06-01T12:00:00+14:01', false],
+    ['2024-06-01T12:00:00+25:00', false],
+    ['2024-06-01T12:00:00+05:60', false],
+    ['2024-06-01T23:59:59Z', true],
+    ['2024-06-01T24:00:00Z', false],
+    ['2024-06-01T12:60:00Z', false],
+    ['2024-06-01T12:00:60Z', false],
+    ['0001-01-01T00:00:00Z', true],
+    // Written in year 0001 / 9999, but the instant is in year 0 / 10000 in UTC: refused, as records do.
+    ['0001-01-01T00:00:00+01:00', false],
+    ['9999-12-31T23:00:00-01:00', false],
+  ])('%s is a date(-time) a definition can hold: %s', (value, ok) => {
+    const issues = issuesOf(prof(cmp('created_at', 'after', value)));
+    if (ok) expect(issues).toEqual([]);
+    else expect(one(issues)).toEqual({ path: 'query.blocks[0].where.value', message: `"${value}" is not a real date or time ${RANGE}` });
+    const window = issuesOf(behavioral({ window: { from: value, to: value } }));
+    if (ok) expect(window).toEqual([]);
+    else expect(window.map((i) => i.path)).toEqual(['query.blocks[0].window.from', 'query.blocks[0].window.to']);
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['Infinity (1e309 in JSON)', JSON.parse('1e309'), 'query.blocks[0].where.value', 'must be a finite number, got Infinity'],
+    ['NaN', Number.NaN, 'query.blocks[0].where.value', 'must be a finite number, got NaN'],
+    ['a function', () => 1, 'query.blocks[0].where.value', 'is not a JSON value (function)'],
+    ['a bigint', 10n, 'query.blocks[0].where.value', 'is not a JSON value (bigint)'],
+    ['a Date', new Date(0), 'query.blocks[0].where.value', 'is not a JSON value (Date)'],
+    ['a lone surrogate', 'a\uD800b', 'query.blocks[0].where.value', 'is not well-formed Unicode text (it holds a lone surrogate)'],
+    ['undefined in a list', ['a', undefined], 'query.blocks[0].where.value[1]', 'is not a JSON value (undefined)'],
+  ])('not JSON: %s', (_title, value, path, message) => {
+    expect(one(issuesOf(prof({ attr: 'score', op: 'eq', value } as unknown as Condition)))).toEqual({ path, message });
+  });
+
+  it('a cyclic object is refused by its depth', () => {
+    const where: Record<string, unknown> = { attr: 'state', op: 'eq' };
+    where.value = where;
+    expect(one(issuesOf(prof(where))).message).toMatch(/^is nested more than \d+ levels deep$/);
+  });
+
+  it('prototype keys are unknown fields, nothing more', () => {
+    expect(issuesOf(JSON.parse('{"name":"x","type":"static","__proto__":{"admin":true}}'))).toEqual([{ path: '__proto__', message: 'unknown field "__proto__"' }]);
+    expect(issuesOf(prof(JSON.parse('{"attr":"state","op":"eq","value":"a","constructor":{"prototype":1}}')))).toEqual([
+      { path: 'query.blocks[0].where.constructor', message: 'unknown field "constructor"' },
+    ]);
+    expect(one(issuesOf(prof(cmp('__proto__', 'eq', 'x')))).message).toMatch(/^unknown attribute "__proto__" of contact/);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it('a huge list of wrong values names the first hundred, each message short', () => {
+    const issues = issuesOf(prof(cmp('score', 'in', Array.from({ length: 5000 }, () => 'x'.repeat(4000)))));
+    expect(issues).toHaveLength(100);
+    expect(issues[0]!.message.length).toBeLessThan(200);
+  });
+});
+
+describe('evaluation: what validation accepts runs, on data (once 500s)', () => {
+  let engine: Engine;
+  const scores = [-1e308, -5, 0, 0.5, 1e20, 1e300];
+  beforeAll(async () => {
+    engine = await memoryEngine();
+    await seed(engine, {
+      contacts: [...scores.map((_, i) => ({ id: `c${i}`, state: i % 2 ? 'AZ' : 'CA' })), { id: 'c-null' }],
+      interactions: [
+        { contact_id: 'c0', type: 'email_open', occurred_at: '2024-05-31T12:00:00Z' },
+        { contact_id: 'c1', type: 'email_open', occurred_at: '1930-01-01T00:00:00Z' },
+        { contact_id: 'c1', type: 'email_open', occurred_at: '2024-05-01T00:00:00Z' },
+      ],
+    });
+    // As text: a whole JavaScript number past 64 bits would be bound as a BIGINT.
+    for (const [i, score] of scores.entries()) await engine.store.run('UPDATE contacts SET score = CAST($1 AS DOUBLE) WHERE id = $2', [String(score), `c${i}`]);
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  const total = async (where: Condition | Block): Promise<number> => {
+    const block = 'kind' in where ? where : { kind: 'profile', where };
+    return (await engine.segments.estimate(dyn(block))).total;
+  };
+
+  it('numbers beyond 64 bits compare as the doubles they are (once "bigint out of int64 range")', async () => {
+    expect(await total(cmp('score', 'eq', -1e308))).toBe(1);
+    expect(await total(cmp('score', 'gt', -1e308))).toBe(5);
+    expect(await total(cmp('score', 'gte', 1e20))).toBe(2);
+    expect(await total(cmp('score', 'lt', 1e300))).toBe(5);
+    expect(await total(cmp('score', 'between', [-1e308, 1e20]))).toBe(5);
+    expect(await total(cmp('score', 'in', [1e300, -1e308, 7]))).toBe(2);
+    expect(await total(cmp('score', 'not_in', [1e300, -1e308]))).toBe(4);
+  });
+
+  it('a count or a window past its bound is a 400 at once (once a 500)', async () => {
+    await expect(engine.segments.estimate(behavioral({ count: { op: 'gte', value: 1e300 } }))).rejects.toMatchObject({ code: 'invalid_definition', issues: [{ path: 'query.blocks[0].count.value' }] });
+    await expect(engine.segments.estimate(behavioral({ window: { last: { amount: 1e20, unit: 'days' } } }))).rejects.toMatchObject({ code: 'invalid_definition', issues: [{ path: 'query.blocks[0].window.last.amount' }] });
+    await expect(engine.segments.create(prof(cmp('created_at', 'in_last', { amount: 1e20, unit: 'days' })))).rejects.toMatchObject({ code: 'invalid_definition', issues: [{ path: 'query.blocks[0].where.value' }] });
+    expect(await engine.segments.list()).toEqual([]);
+  });
+
+  it('a window of exactly 100 years and a count of 2^53 - 1 evaluate', async () => {
+    expect(await total({ kind: 'behavioral', interaction: 'email_open', window: { last: { amount: 36_525, unit: 'days' } }, count: { op: 'gte', value: 2 } })).toBe(1);
+    expect(await total({ kind: 'behavioral', interaction: 'email_open', count: { op: 'lt', value: Number.MAX_SAFE_INTEGER } })).toBe(7);
+    expect(await total(cmp('created_at', 'not_in_last', { amount: 5_217, unit: 'weeks' }))).toBe(0);
+  });
+
+  it('10,000-value lists, bound as one parameter, match as short ones do', async () => {
+    const states = ['AZ', ...Array.from({ length: 9_999 }, (_, i) => `"quoted" \\ ${i} \u0000 é`)];
+    expect(await total(cmp('state', 'in', states))).toBe(3);
+    expect(await total(cmp('state', 'not_in', states))).toBe(3);
+    expect(await total({ not: cmp('state', 'in', states) })).toBe(4);
+    const numbers = [0.5, -1e308, ...Array.from({ length: 9_998 }, (_, i) => 1e6 + i)];
+    expect(await total(cmp('score', 'in', numbers))).toBe(2);
+    expect(await total(cmp('score', 'not_in', numbers))).toBe(4);
+  });
+
+  it('a 1,000-block definition (mixed relations) compiles and runs, counted block by block', async () => {
+    const relations = ['or', 'and_also', 'but_not'] as const;
+    const blocks = Array.from({ length: 1_000 }, (_, i): Block => ({
+      kind: 'behavioral',
+      interaction: 'email_open',
+      // The last block decides: "or" with a 2-day window holds only c0.
+      window: { last: { amount: i === 999 ? 2 : 1_000 + i, unit: 'days' } },
+      ...(i ? { relation: i === 999 ? 'or' : relations[i % 3] } : {}),
+    }));
+    // Before the last block: or / and_also keep {c0, c1}; but_not (every third) empties it.
+    const estimate = await engine.segments.estimate(dyn(...blocks));
+    expect(estimate.total).toBe(1);
+    expect(estimate.blocks).toHaveLength(1_000);
+    expect(estimate.blocks[0]!.count).toBe(2);
+    expect(estimate.blocks[999]!.count).toBe(1);
+    const saved = await engine.segments.create({ ...dyn(...blocks), id: 'thousand', name: 'thousand' });
+    expect((await engine.segments.goLive(saved.id)).members).toBe(1);
+    await engine.segments.stop(saved.id);
+    await engine.segments.delete(saved.id);
+  }, 180_000);
 });

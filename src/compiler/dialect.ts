@@ -18,6 +18,8 @@ export interface Dialect {
   endsWithCI(haystack: string, suffix: string): string;
   /** A date/datetime expression as an instant (dates are midnight UTC). */
   asInstant(expr: string, type: 'date' | 'datetime'): string;
+  /** `expr IN (list)`, the list bound as one JSON array (text) at placeholder `list`. */
+  inJsonList(expr: string, list: string, type: 'string' | 'number'): string;
   /** Month number 1-12 of a date/datetime expression, in UTC. */
   monthOf(expr: string): string;
   /** Cast a text expression to `type`, giving NULL instead of failing (import validation). */

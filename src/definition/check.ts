@@ -4,7 +4,8 @@ import type { SchemaRegistry } from '../schema/registry.js';
 import type { AttributeType, RecordKind } from '../schema/types.js';
 import type { Block, Comparison, Condition, SegmentDefinition, Window } from './ast.js';
 import { isComparison, referencedSegments } from './ast.js';
-import { OPERATORS_BY_TYPE, parseInstant, valueShape } from './operators.js';
+import { DEFINITION_LIMITS } from './limits.js';
+import { ISO_DATE, ISO_DATETIME, OPERATORS_BY_TYPE, parseInstant, valueShape } from './operators.js';
 
 /** What validation needs to know about other segments. */
 export interface SegmentLookup {
@@ -17,7 +18,39 @@ export interface CheckContext {
   segments: SegmentLookup;
 }
 
-const describeValue = (v: unknown): string => JSON.stringify(v);
+/** A value as JSON for a message, cut short: a message quotes, it does not echo a whole list. */
+function describeValue(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+const INSTANT_EXPECTED = 'an ISO 8601 date (2024-05-31) or date-time with zone (2024-05-31T12:00:00Z)';
+const INSTANT_RANGE = 'years 0001-9999, real calendar days, hours 00-23, minutes and seconds 00-59, offsets within ±14:00';
+
+/** Why `v` is no instant a definition can hold, or undefined if it is one. */
+export function instantProblem(v: unknown): string | undefined {
+  if (typeof v === 'string' && parseInstant(v) !== undefined) return undefined;
+  if (typeof v === 'string' && (ISO_DATE.test(v) || ISO_DATETIME.test(v))) return `${describeValue(v)} is not a real date or time (${INSTANT_RANGE})`;
+  return `expected ${INSTANT_EXPECTED}, got ${describeValue(v)}`;
+}
+
+/** The most problems one refusal lists. */
+const MAX_ISSUES = 100;
+
+const UNITS = Object.keys(DEFINITION_LIMITS.maxDuration) as (keyof typeof DEFINITION_LIMITS.maxDuration)[];
+
+/** Why `v` is no duration (or one longer than 100 years), or undefined if it is fine. */
+export function durationProblem(v: unknown): string | undefined {
+  const d = v as { amount?: unknown; unit?: unknown } | undefined;
+  const okShape = typeof d === 'object' && d !== null && !Array.isArray(d) && Object.keys(d).every((k) => k === 'amount' || k === 'unit');
+  if (!okShape || !Number.isInteger(d.amount) || (d.amount as number) < 1 || !UNITS.includes(d.unit as (typeof UNITS)[number])) {
+    return `needs { "amount": positive integer, "unit": "minutes"|"hours"|"days"|"weeks" }, got ${describeValue(v)}`;
+  }
+  const unit = d.unit as (typeof UNITS)[number];
+  const max = DEFINITION_LIMITS.maxDuration[unit];
+  if ((d.amount as number) > max) return `takes at most 100 years (${max.toLocaleString('en-US')} ${unit}), got ${String(d.amount)} ${unit}`;
+  return undefined;
+}
 
 function checkScalar(type: AttributeType, v: unknown, path: string, issues: Issue[]): void {
   const bad = (expected: string): void => {
@@ -34,9 +67,13 @@ function checkScalar(type: AttributeType, v: unknown, path: string, issues: Issu
       if (typeof v !== 'boolean') bad('true or false');
       return;
     case 'date':
-    case 'datetime':
-      if (typeof v !== 'string' || parseInstant(v) === undefined) bad('an ISO 8601 date (2024-05-31) or date-time with zone (2024-05-31T12:00:00Z)');
+    case 'datetime': {
+      const problem = instantProblem(v);
+      if (problem === undefined) return;
+      if (typeof v === 'string' && (ISO_DATE.test(v) || ISO_DATETIME.test(v))) issues.push({ path, message: problem });
+      else bad(INSTANT_EXPECTED);
       return;
+    }
   }
 }
 
@@ -84,14 +121,8 @@ function checkComparison(c: Comparison, start: RecordKind, path: string, ctx: Ch
       v.forEach((x, i) => checkScalar(attribute.type, x, `${vpath}[${i}]`, issues));
       return;
     case 'duration': {
-      const d = v as { amount?: unknown; unit?: unknown } | undefined;
-      const okShape = typeof d === 'object' && d !== null && !Array.isArray(d) && Object.keys(d).every((k) => k === 'amount' || k === 'unit');
-      if (!okShape || !Number.isInteger(d.amount) || (d.amount as number) < 1 || !['minutes', 'hours', 'days', 'weeks'].includes(String(d.unit))) {
-        issues.push({
-          path: vpath,
-          message: `operator "${c.op}" needs { "amount": positive integer, "unit": "minutes"|"hours"|"days"|"weeks" }, got ${describeValue(v)}`,
-        });
-      }
+      const problem = durationProblem(v);
+      if (problem) issues.push({ path: vpath, message: `operator "${c.op}" ${problem}` });
       return;
     }
     case 'month':
@@ -110,12 +141,12 @@ function checkCondition(c: Condition, start: RecordKind, path: string, ctx: Chec
 }
 
 function checkWindow(w: Window, path: string, issues: Issue[]): void {
-  if ('last' in w) return; // shape fully checked by the JSON schema
-  const from = parseInstant(w.from);
-  const to = parseInstant(w.to);
-  if (from === undefined) issues.push({ path: `${path}.from`, message: `expected an ISO 8601 date or date-time with zone, got ${describeValue(w.from)}` });
-  if (to === undefined) issues.push({ path: `${path}.to`, message: `expected an ISO 8601 date or date-time with zone, got ${describeValue(w.to)}` });
-  if (from !== undefined && to !== undefined && from > to) issues.push({ path, message: '"from" is after "to"' });
+  if ('last' in w) return; // fully checked by the JSON schema, its length too
+  const fromProblem = instantProblem(w.from);
+  const toProblem = instantProblem(w.to);
+  if (fromProblem) issues.push({ path: `${path}.from`, message: fromProblem });
+  if (toProblem) issues.push({ path: `${path}.to`, message: toProblem });
+  if (!fromProblem && !toProblem && parseInstant(w.from)! > parseInstant(w.to)!) issues.push({ path, message: '"from" is after "to"' });
 }
 
 function checkBlocks(blocks: Block[], path: string, def: SegmentDefinition, ctx: CheckContext, issues: Issue[]): void {
@@ -193,5 +224,6 @@ export function checkDefinition(def: SegmentDefinition, ctx: CheckContext): void
     const cycle = findCycle(def, ctx);
     if (cycle) issues.push({ path: 'query', message: `segment references form a cycle: ${cycle.join(' → ')}` });
   }
-  if (issues.length > 0) throw SegmataError.fromIssues('invalid_definition', 'invalid segment definition', issues);
+  // A 10,000-value list of the wrong type has as many problems: the first hundred say enough.
+  if (issues.length > 0) throw SegmataError.fromIssues('invalid_definition', 'invalid segment definition', issues.slice(0, MAX_ISSUES));
 }

@@ -1,3 +1,4 @@
+import { DEFINITION_LIMITS } from './limits.js';
 import { OPERATORS } from './operators.js';
 
 /**
@@ -13,6 +14,11 @@ const duration = {
     amount: { type: 'integer', minimum: 1 },
     unit: { enum: ['minutes', 'hours', 'days', 'weeks'] },
   },
+  // No longer than 100 years, whatever the unit.
+  allOf: Object.entries(DEFINITION_LIMITS.maxDuration).map(([unit, max]) => ({
+    if: { required: ['unit'], properties: { unit: { const: unit } } },
+    then: { properties: { amount: { maximum: max } } },
+  })),
 };
 
 const condition = {
@@ -89,7 +95,7 @@ const block = {
             additionalProperties: false,
             properties: {
               op: { enum: ['gte', 'gt', 'eq', 'lte', 'lt'] },
-              value: { type: 'integer', minimum: 0 },
+              value: { type: 'integer', minimum: 0, maximum: DEFINITION_LIMITS.maxCount },
             },
           },
         },

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { SegmataError, type Issue } from '../errors.js';
 import type { SegmentDefinition } from './ast.js';
 import { definitionSchemas } from './json-schema.js';
+import { checkDefinitionBounds } from './limits.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 for (const s of definitionSchemas) ajv.addSchema(s);
@@ -58,8 +59,11 @@ function describeError(e: ErrorObject, root: unknown): Issue | undefined {
       return { path, message: `must be at most ${String(p.limit)} characters` };
     case 'minimum':
       return { path, message: `must be at least ${String(p.limit)}, got ${JSON.stringify(value)}` };
-    case 'maximum':
-      return { path, message: `must be at most ${String(p.limit)}, got ${JSON.stringify(value)}` };
+    case 'maximum': {
+      // Durations are bounded per unit, at 100 years.
+      const span = path.endsWith('.last.amount') ? ' (100 years)' : '';
+      return { path, message: `must be at most ${String(p.limit)}${span}, got ${JSON.stringify(value)}` };
+    }
     case 'maxItems':
       return { path, message: `must have at most ${String(p.limit)} item(s)` };
     case 'format':
@@ -87,8 +91,12 @@ export function issuesFromAjv(errors: readonly ErrorObject[], root: unknown): Is
   return issues;
 }
 
-/** Structural validation: the JSON has the shape of a segment definition. */
+/**
+ * Structural validation: the JSON is within the size bounds (checked first, without
+ * recursion) and has the shape of a segment definition.
+ */
 export function parseDefinitionShape(input: unknown): Omit<SegmentDefinition, 'id'> & { id?: string } {
+  checkDefinitionBounds(input);
   if (!validateShape(input)) {
     const issues = issuesFromAjv(validateShape.errors ?? [], input);
     if (issues.length === 0) issues.push({ path: '', message: 'is not a segment definition' });

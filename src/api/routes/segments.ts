@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeOptions } from '../../engine/access/audit.js';
 import { describeExplanation } from '../../engine/contact/describe-explanation.js';
 import { describeBlocks, outlineBlocks, plural } from '../../definition/describe.js';
+import { checkDefinitionBounds } from '../../definition/limits.js';
 import { eachMember, memberHistory, memberPage, overlaps, type HistoryBucket } from '../../engine/segments/insights.js';
 import { csvCell, csvLines } from '../../engine/segments/csv-lines.js';
 import type { ChangeRow } from '../../engine/segments/members.js';
@@ -85,6 +86,12 @@ const changeItem = {
 
 const definitionBody = { $ref: 'segment-definition#' } as const;
 
+/**
+ * A definition's size bounds, checked before the body schema: that check recurses, and a
+ * definition nested hundreds deep would overflow the stack in it (see definition/limits.ts).
+ */
+const definitionBounds = async (request: FastifyRequest): Promise<void> => checkDefinitionBounds(request.body);
+
 export function registerSegmentRoutes(api: FastifyInstance, { engine, settle, evaluations }: ApiContext): void {
   const segments = engine.segments;
 
@@ -118,6 +125,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle, ev
   });
 
   api.post('/segments', {
+    preValidation: definitionBounds,
     schema: op('editor', 'segments', 'Create a segment (a draft) from its definition', { body: definitionBody, response: { 201: { $ref: 'segment#' } } }),
     handler: async (request, reply) => {
       const s = await segments.create(request.body, changeBy(request));
@@ -126,6 +134,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle, ev
   });
 
   api.post('/segments/estimate', {
+    preValidation: definitionBounds,
     schema: op('viewer', 'segments', 'Estimate a definition without saving it: total members and each block\'s own count', {
       body: definitionBody,
       response: {
@@ -215,6 +224,7 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle, ev
   });
 
   api.put('/segments/:id', {
+    preValidation: definitionBounds,
     schema: op('editor', 'segments', 'Replace a segment\'s definition; needs If-Match with its ETag (a stale one gets 409, nothing changed)', {
       params: idParams('id'),
       headers: { type: 'object', properties: { 'if-match': { type: 'string' } } },

@@ -1,4 +1,5 @@
 import type { BehavioralBlock, Block, Comparison, Condition, Relation, Window } from '../../definition/ast.js';
+import { DEFINITION_LIMITS } from '../../definition/limits.js';
 import type { TemplateOutput, TemplateParam } from './types.js';
 
 /** Small builders that keep the template catalog readable. */
@@ -39,5 +40,7 @@ export const daysParam = (fallback: number, what: string): TemplateParam => ({
   default: fallback,
   required: true,
   min: 1,
+  // A window reaches back at most 100 years.
+  max: DEFINITION_LIMITS.maxDuration.days,
   description: `how many days back to look for ${what}`,
 });

@@ -1,5 +1,5 @@
 import type { SegmentDefinition } from '../../definition/ast.js';
-import { idFromName } from '../../definition/parse.js';
+import { idFromName, parseDefinitionShape } from '../../definition/parse.js';
 import { SegmataError } from '../../errors.js';
 import { BEHAVIOR_TEMPLATES } from './catalog/behavior.js';
 import { PROFILE_TEMPLATES } from './catalog/profile.js';
@@ -47,5 +47,20 @@ export function instantiateTemplate(
   // through later edits (./description.ts).
   const { name: _generated, ...rest } = built;
   const description = generatedDescription(built.query, labels);
-  return { id: overrides.id ?? idFromName(segmentName), name: segmentName, ...(description === undefined ? {} : { description }), ...rest };
+  const def: SegmentDefinition = { id: overrides.id ?? idFromName(segmentName), name: segmentName, ...(description === undefined ? {} : { description }), ...rest };
+  checkInstantiated(name, def);
+  return def;
+}
+
+/**
+ * What a template returns unsaved (a preview) holds the bounds of what is saved: parameters
+ * such as 10,000,000 days or 20,000 countries are refused here, with the definition's path.
+ */
+function checkInstantiated(template: string, def: SegmentDefinition): void {
+  try {
+    parseDefinitionShape(def);
+  } catch (e) {
+    if (!(e instanceof SegmataError)) throw e;
+    throw SegmataError.fromIssues('invalid_argument', `template "${template}": these parameters give an invalid definition`, e.issues);
+  }
 }

@@ -29,8 +29,9 @@ export function parseParam(p: TemplateParam, text: string): Parsed {
       if (raw === '') return ok(raw);
       const n = Number(raw);
       if (!Number.isFinite(n)) return bad(`expected a number, got "${raw}"`);
-      if (p.type === 'integer' && !Number.isInteger(n)) return bad(`expected a whole number, got "${raw}"`);
+      if (p.type === 'integer' && !Number.isSafeInteger(n)) return bad(`expected a whole number up to ${Number.MAX_SAFE_INTEGER}, got "${raw}"`);
       if (p.min !== undefined && n < p.min) return bad(`must be at least ${p.min}, got ${n}`);
+      if (p.max !== undefined && n > p.max) return bad(`must be at most ${p.max}, got ${n}`);
       return ok(n);
     }
   }

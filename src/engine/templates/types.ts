@@ -20,6 +20,8 @@ export interface TemplateParam {
   description: string;
   /** Numbers only: the smallest accepted value. */
   min?: number;
+  /** Numbers only: the largest accepted value. */
+  max?: number;
 }
 
 /** Parsed parameters, by name; optional parameters without a value are absent. */

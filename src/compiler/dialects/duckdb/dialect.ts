@@ -19,6 +19,8 @@ export const duckdbDialect: Dialect = {
   endsWithCI: (h, s) => `ends_with(lower(${h}), lower(${s}))`,
   // The connection runs in UTC, so a DATE casts to its midnight UTC.
   asInstant: (e, type) => (type === 'date' ? `CAST(${e} AS TIMESTAMPTZ)` : e),
+  // An uncorrelated IN subquery: DuckDB builds one hash table of the list (a semi join).
+  inJsonList: (e, list, type) => `${e} IN (SELECT unnest(CAST(CAST(${list} AS JSON) AS ${COLUMN_TYPES[type]}[])))`,
   monthOf: (e) => `month(${e})`,
   tryCast: (e, type) => {
     switch (type) {
