@@ -122,6 +122,12 @@ const block = {
 
 export const SEGMENT_ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,63}$';
 
+/**
+ * Text shown on one line (a segment's name, a key's name): no control characters. A NUL or a
+ * terminal escape in a name would garble lists and the CLI's output.
+ */
+export const ONE_LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f]*$';
+
 export const segmentDefinitionSchema = {
   $id: 'segment-definition',
   type: 'object',
@@ -129,7 +135,7 @@ export const segmentDefinitionSchema = {
   additionalProperties: false,
   properties: {
     id: { type: 'string', pattern: SEGMENT_ID_PATTERN },
-    name: { type: 'string', minLength: 1, maxLength: 200 },
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: ONE_LINE_PATTERN },
     description: { type: 'string', maxLength: 2000 },
     type: { enum: ['dynamic', 'static', 'compound'] },
     query: {

@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { SegmataError, type Issue } from '../errors.js';
 import type { SegmentDefinition } from './ast.js';
-import { definitionSchemas } from './json-schema.js';
+import { definitionSchemas, ONE_LINE_PATTERN } from './json-schema.js';
 import { checkDefinitionBounds } from './limits.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -69,6 +69,7 @@ function describeError(e: ErrorObject, root: unknown): Issue | undefined {
     case 'format':
       return { path, message: `must be ${p.format === 'date-time' ? 'an ISO 8601 date-time' : `a ${String(p.format)}`}, got ${JSON.stringify(value)}` };
     case 'pattern':
+      if (p.pattern === ONE_LINE_PATTERN) return { path, message: `must not contain control characters (line breaks, tabs, escapes), got ${JSON.stringify(value)}` };
       return { path, message: `${JSON.stringify(value)} does not match ${String(p.pattern)}` };
     default:
       return { path, message: e.message ?? 'is invalid' };

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createKey, listKeys, revokeKey, ROLES, type ApiKey, type Role } from '../../engine/access/keys.js';
+import { ONE_LINE_PATTERN } from '../../definition/json-schema.js';
 import type { ApiContext } from '../server.js';
 import { idParams, op, pageOf } from '../schemas.js';
 
@@ -16,9 +17,6 @@ const keySchema = {
   },
 } as const;
 
-/** A key's name is shown on one line (key lists, audit entries): no line breaks, tabs or terminal escapes. */
-const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
-
 const keyJson = (k: ApiKey) => ({ id: k.id, prefix: k.prefix, role: k.role, name: k.name, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt ? k.revokedAt.toISOString() : null });
 
 export function registerKeyRoutes(api: FastifyInstance, { engine, keys }: ApiContext): void {
@@ -29,7 +27,7 @@ export function registerKeyRoutes(api: FastifyInstance, { engine, keys }: ApiCon
 
   api.post('/keys', {
     schema: op('admin', 'keys', 'Create a key; its secret is in this answer only', {
-      body: { type: 'object', required: ['role'], additionalProperties: false, properties: { role: { enum: ROLES }, name: { type: 'string', minLength: 1, maxLength: 100, pattern: NO_CONTROL_CHARACTERS } } },
+      body: { type: 'object', required: ['role'], additionalProperties: false, properties: { role: { enum: ROLES }, name: { type: 'string', minLength: 1, maxLength: 100, pattern: ONE_LINE_PATTERN } } },
       response: { 201: { ...keySchema, required: [...keySchema.required, 'key'], properties: { ...keySchema.properties, key: { type: 'string', description: 'the secret: shown once' } } } },
     }),
     handler: async (request, reply) => {
