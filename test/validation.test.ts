@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Block, Condition } from '../src/definition/ast.js';
 import { checkDefinition } from '../src/definition/check.js';
 import { parseDefinitionShape } from '../src/definition/parse.js';
@@ -480,6 +480,20 @@ describe('evaluation: what validation accepts runs, on data (once 500s)', () => 
     const numbers = [0.5, -1e308, ...Array.from({ length: 9_998 }, (_, i) => 1e6 + i)];
     expect(await total(cmp('score', 'in', numbers))).toBe(2);
     expect(await total(cmp('score', 'not_in', numbers))).toBe(4);
+  });
+
+  it('a go-live the database cannot take now (out of memory) leaves the segment a draft, and says to try again', async () => {
+    const saved = await engine.segments.create({ ...prof(cmp('state', 'eq', 'AZ')), id: 'busy', name: 'busy' });
+    const spy = vi.spyOn(engine.store, 'transaction').mockRejectedValueOnce(new SegmataError('unavailable', 'the database ran out of memory'));
+    try {
+      await expect(engine.segments.goLive(saved.id)).rejects.toMatchObject({ code: 'unavailable' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await engine.segments.get(saved.id)).status).toBe('draft');
+    expect((await engine.segments.goLive(saved.id)).members).toBe(3);
+    await engine.segments.stop(saved.id);
+    await engine.segments.delete(saved.id);
   });
 
   it('a 1,000-block definition (mixed relations) compiles and runs, counted block by block', async () => {

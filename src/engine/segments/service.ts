@@ -264,6 +264,9 @@ export class SegmentService {
       });
       return { segmentId: id, ...diff, ms: performance.now() - started };
     } catch (e) {
+      // Out of time or memory is no fault of the segment: nothing changed (the transaction
+      // rolled back), it keeps its status, and the caller may try again (503).
+      if (e instanceof SegmataError && (e.code === 'timeout' || e.code === 'unavailable')) throw e;
       const reason = e instanceof Error ? e.message : String(e);
       await this.setStatus(id, 'error', now, reason);
       throw new SegmataError('evaluation_failed', `segment "${id}" could not be evaluated: ${reason}`);
