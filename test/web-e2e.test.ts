@@ -3,6 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKey } from '../src/engine/access/keys.js';
+import { createWebhook } from '../src/engine/webhooks/store.js';
 import { browserMissing, buildUi, collectErrors, launchBrowser, screenshot } from './web/browser.js';
 import { startUiServer, type UiServer } from './web/server.js';
 
@@ -24,6 +26,13 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     page = await context.newPage();
     errors = collectErrors(page);
+    // The UI asks with its own dialogs: a browser confirm/alert/prompt is a failure (and is dismissed).
+    // Leaving the designer with unsaved changes is the one native question (browsers allow no other).
+    page.on('dialog', (d) => {
+      if (d.type() === 'beforeunload') return void d.accept();
+      errors.push(`native ${d.type()}: ${d.message()}`);
+      void d.dismiss();
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -185,6 +194,19 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     await expect.poll(() => page.locator('.verdict').textContent()).toContain('is a member');
     expect(page.url()).toContain(`contact=${aMember}`);
     await screenshot(page, '05-segment-explain');
+    // The way back names the segment as the marketer named it, not by its id.
+    const id = segmentUrl.split('/').pop()!;
+    const crumb = page.getByRole('navigation', { name: 'Breadcrumb' });
+    expect(await crumb.textContent()).toBe('Segments / E2E Arizona openers');
+    expect(await crumb.textContent()).not.toContain(id);
+    // Another contact asked about through the address (a link, Back): the box follows it.
+    const other = aMember === 'c000001' ? 'c000002' : 'c000001';
+    await page.goto(`${segmentUrl}/explain?contact=${other}`);
+    await expect.poll(() => page.locator('.verdict').textContent()).toContain(other);
+    expect(await box.inputValue()).toBe(other);
+    await page.goBack();
+    await expect.poll(() => box.inputValue()).toBe(aMember);
+    await expect.poll(() => page.locator('.verdict').textContent()).toContain(aMember);
     await page.getByRole('link', { name: 'History' }).click();
     await page.locator('.recharts-wrapper, table').first().waitFor();
     await screenshot(page, '06-segment-history');
@@ -284,6 +306,59 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     }
   });
 
+  it('asks in its own dialog before revoking a key or deleting a webhook: Escape keeps it, the button does it', async () => {
+    const key = await createKey(server.engine.store, 'viewer', 'E2E spare key', server.engine.clock());
+    await page.goto(`${server.base}/#/settings/keys`);
+    await page.reload(); // made behind the UI's back
+    await page.getByRole('button', { name: 'Revoke E2E spare key' }).click();
+    const revoke = page.getByRole('dialog', { name: 'Revoke the key “E2E spare key”?' });
+    await revoke.waitFor();
+    expect(await revoke.textContent()).toContain(`${key.prefix}…`);
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
+    await screenshot(page, '11b-revoke-key-dialog');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => revoke.count()).toBe(0);
+    expect((await server.engine.store.all<{ revoked_at: unknown }>('SELECT revoked_at FROM api_keys WHERE id = $1', [key.id]))[0]?.revoked_at).toBeNull();
+    await page.getByRole('button', { name: 'Revoke E2E spare key' }).click();
+    await revoke.getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => page.locator('.notice[role="status"]').textContent()).toBe('Revoked “E2E spare key”.');
+    expect((await server.engine.store.all<{ revoked_at: unknown }>('SELECT revoked_at FROM api_keys WHERE id = $1', [key.id]))[0]?.revoked_at).not.toBeNull();
+
+    const hook = await createWebhook(server.engine.store, 'event-no-shows', 'http://127.0.0.1:9/e2e-hook', server.engine.clock(), { allowPrivate: true });
+    await page.goto(`${server.base}/#/settings/webhooks`);
+    await page.reload();
+    const deleteHook = page.getByRole('button', { name: 'Delete the webhook to http://127.0.0.1:9/e2e-hook' });
+    await deleteHook.click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this webhook?' });
+    await dialog.waitFor();
+    // It says which segment's changes stop, by the segment's name.
+    expect(await dialog.textContent()).toContain('Registered for an event but never checked in');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect((await server.engine.store.all('SELECT id FROM webhooks WHERE id = $1', [hook.id])).length).toBe(1);
+    await deleteHook.click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => deleteHook.count()).toBe(0);
+    expect((await server.engine.store.all('SELECT id FROM webhooks WHERE id = $1', [hook.id])).length).toBe(0);
+  });
+
+  it('words a count and its noun in agreement in the designer: 1 day, 1 time; 2 times', async () => {
+    await page.goto(`${server.base}/#/designer/new`);
+    await page.getByRole('button', { name: 'Add block' }).click();
+    await page.getByRole('menuitem', { name: 'Behavioral' }).click();
+    await page.getByRole('combobox', { name: 'Window' }).selectOption('last');
+    const unit = page.getByRole('combobox', { name: 'Time unit' });
+    expect(await unit.locator('option:checked').textContent()).toBe('days');
+    await page.getByRole('spinbutton', { name: 'Amount of time' }).fill('1');
+    await expect.poll(() => unit.locator('option:checked').textContent()).toBe('day');
+    expect(await unit.locator('option').allTextContents()).toEqual(['minute', 'hour', 'day', 'week']);
+    const block = page.locator('.block-card').first();
+    await expect.poll(() => page.getByRole('spinbutton', { name: 'Count' }).inputValue()).toBe('1');
+    expect(await block.getByText(/^times?$/).textContent()).toBe('time');
+    await page.getByRole('spinbutton', { name: 'Count' }).fill('2');
+    await expect.poll(() => block.getByText(/^times?$/).textContent()).toBe('times');
+  });
+
   it('is usable at 768 px: the list and the designer fit without sideways scrolling', async () => {
     await page.setViewportSize({ width: 768, height: 1000 });
     for (const [name, url] of [['12-segments-list-768', '/#/'], ['13-designer-768', `${segmentUrl.replace(server.base, '')}/design`]] as const) {
@@ -320,8 +395,11 @@ describe.skipIf(!!missing)('web UI in a real browser', () => {
     const table = page.getByRole('table', { name: 'Segments' });
     await page.getByLabel('Search segments').fill('E2E');
     await table.getByRole('checkbox', { name: 'Select E2E fine draft' }).check();
+    const bulk = page.getByRole('region', { name: 'Bulk actions' });
+    await expect.poll(() => bulk.textContent()).toContain('1 segment selected');
     // (It reads a draft: going live is refused.)
     await table.getByRole('checkbox', { name: 'Select E2E on a draft' }).check();
+    await expect.poll(() => bulk.textContent()).toContain('2 segments selected');
     await page.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: 'Activate', exact: true }).click();
     const alert = page.locator('.outcome[role="alert"]');
     await alert.waitFor();

@@ -1,7 +1,7 @@
 // Display labels and plain words in a real browser: an admin renames names in Settings, and the
 // designer, the plain-words definition and explain read them; a `but not` block reads by its
 // effect. Same set-up as web-e2e.test.ts (Debian's Chromium, the demo data, the built UI).
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserMissing, buildUi, collectErrors, launchBrowser, screenshot } from './web/browser.js';
 import { startUiServer, type UiServer } from './web/server.js';
@@ -29,6 +29,13 @@ describe.skipIf(!!missing)('web UI: display labels, plain words and explain', ()
     await server?.close();
     ui?.cleanup();
   });
+
+  /** Where `l` is drawn on the page (it must be drawn). */
+  const box = async (l: Locator) => {
+    const b = await l.boundingBox();
+    expect(b).not.toBeNull();
+    return b!;
+  };
 
   /** Sign in with `key` (as the key gate stores it) and open `path`. */
   const open = async (key: string, path: string) => {
@@ -121,6 +128,46 @@ describe.skipIf(!!missing)('web UI: display labels, plain words and explain', ()
     expect(await butNot.getAttribute('class')).toContain('excluded');
     expect(await butNot.getAttribute('class')).not.toContain('unmatched');
     await screenshot(page, 'labels-05-explain-excluded');
+  });
+
+  it('heads the contact and member tables with the labels, and keeps each label, Save and Reset on one line at 1280 and 768 px', async () => {
+    await page.goto(`${server.base}/#/settings/schema`);
+    const contact = page.getByRole('table', { name: 'Contact attributes' });
+    await contact.getByRole('textbox', { name: 'Label of city' }).fill('Town');
+    await contact.getByRole('button', { name: 'Save the label of city' }).click();
+    await expect.poll(() => server.engine.registry.label('contact', 'city')).toBe('Town');
+    for (const width of [1280, 768]) {
+      await page.setViewportSize({ width, height: 900 });
+      await contact.getByRole('button', { name: 'Reset the label of city to "City"' }).waitFor();
+      // The field and its buttons share a line (Save used to wrap under the field), inside the page's width.
+      const field = await box(contact.getByRole('textbox', { name: 'Label of city' }));
+      const save = await box(contact.getByRole('button', { name: 'Save the label of city' }));
+      const reset = await box(contact.getByRole('button', { name: /^Reset the label of city/ }));
+      expect(Math.abs(save.y - field.y), `Save beside the field at ${width} px`).toBeLessThan(field.height);
+      expect(Math.abs(reset.y - field.y), `Reset beside the field at ${width} px`).toBeLessThan(field.height);
+      expect(save.x).toBeGreaterThan(field.x + field.width - 1);
+      expect(reset.x + reset.width, `Reset inside the page at ${width} px`).toBeLessThanOrEqual(width);
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(overflow, `no sideways scrolling at ${width} px`).toBeLessThanOrEqual(0);
+      await screenshot(page, `labels-06-settings-${width}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The tables of records read under the same labels: "Town", and job titles' "Role" is not a column here.
+    const headers = (table: Locator) => table.locator('thead th').allTextContents();
+    await page.goto(`${server.base}/#/contacts`);
+    const contacts = page.getByRole('table', { name: 'Contacts' });
+    await expect.poll(() => headers(contacts)).toEqual(['ID', 'Name', 'Email', 'Town', 'State', 'Score']);
+    await page.goto(`${server.base}/#/segments/software-openers-30d/members`);
+    const members = page.getByRole('table', { name: 'Members' });
+    await expect.poll(() => headers(members)).toEqual(['ID', 'Name', 'Email', 'State', 'Town']);
+    await screenshot(page, 'labels-07-members');
+    // Back to the default: the headers follow.
+    await page.goto(`${server.base}/#/settings/schema`);
+    await contact.getByRole('button', { name: 'Reset the label of city to "City"' }).click();
+    await expect.poll(() => server.engine.registry.customLabel('contact', 'city')).toBeUndefined();
+    await page.goto(`${server.base}/#/contacts`);
+    await expect.poll(() => headers(contacts)).toEqual(['ID', 'Name', 'Email', 'City', 'State', 'Score']);
   });
 
   it('shows a viewer the labels without letting it edit them', async () => {

@@ -31,6 +31,15 @@ export function useSegmentNames() {
   return useQuery({ queryKey: ['segments', { limit: 1000 }], queryFn: () => api<Page<Segment>>('/segments', { query: { limit: 1000 } }), staleTime: 30_000 });
 }
 
+/**
+ * Attribute and type labels only (segments under their ids): for tables of records, which name
+ * no segment and need not fetch every segment's name.
+ */
+export function useSchemaLabels(): Labels {
+  const schema = useSchema();
+  return useMemo(() => labelsOf(schema.data), [schema.data]);
+}
+
 /** The labels to read names with; defaults until the schema (and segment names) arrive. */
 export function useLabels(): Labels {
   const schema = useSchema();

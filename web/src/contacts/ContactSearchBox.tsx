@@ -15,16 +15,27 @@ const OPTIONS = 8;
 
 interface Props {
   label: string;
-  /** The text shown at first (the contact asked about before). */
-  initial?: string;
+  /**
+   * The contact asked about now (the page's ?contact=). The box shows it, and shows the new one
+   * whenever it changes from outside (a link, Back), rather than what was typed for the last.
+   */
+  current?: string;
   onPick: (contactId: string) => void;
 }
 
-export function ContactSearchBox({ label, initial = '', onPick }: Props) {
+export function ContactSearchBox({ label, current = '', onPick }: Props) {
   const ids = useId();
-  const [text, setText] = useState(initial);
+  const [text, setText] = useState(current);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
+  // Adjusted while rendering (React's pattern for state that follows a prop), so no frame shows the old contact.
+  const [shown, setShown] = useState(current);
+  if (shown !== current) {
+    setShown(current);
+    setText(current);
+    setOpen(false);
+    setActive(-1);
+  }
   const settled = useDebounced(text.trim());
   const found = useQuery({
     queryKey: ['contacts', 'search-box', settled],

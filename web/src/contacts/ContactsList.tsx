@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
+import { useSchemaLabels } from '../api/labels';
 import type { ContactRecord, Page } from '../api/types';
 import { DataTable, type Column } from '../ui/DataTable';
 import { formatCount, plural } from '../ui/format';
@@ -32,17 +33,19 @@ export function ContactsList() {
     placeholderData: keepPreviousData,
   });
   const total = useKeptTotal(list.data?.total, settled);
+  // Attribute columns are headed by their labels in the schema (Settings can rename them); "Name" joins two attributes.
+  const labels = useSchemaLabels();
   const columns = useMemo<Column<ContactRecord>[]>(
     () => [
       // One link per row (the name): the id beside it would only be a second tab stop to the same page.
-      { id: 'id', header: 'ID', cell: ({ row }) => <span className="muted">{row.original.id}</span> },
+      { id: 'id', header: labels.of('contact', 'id'), cell: ({ row }) => <span className="muted">{row.original.id}</span> },
       { id: 'name', header: 'Name', cell: ({ row }) => <Link to={contactPath(row.original.id)}>{contactName(row.original)}</Link> },
-      { id: 'email', header: 'Email', cell: ({ row }) => formatValue(row.original.email) },
-      { id: 'city', header: 'City', cell: ({ row }) => formatValue(row.original.city) },
-      { id: 'state', header: 'State', cell: ({ row }) => formatValue(row.original.state) },
-      { id: 'score', header: 'Score', cell: ({ row }) => <span className="num">{formatValue(row.original.score, 'number')}</span> },
+      { id: 'email', header: labels.of('contact', 'email'), cell: ({ row }) => formatValue(row.original.email) },
+      { id: 'city', header: labels.of('contact', 'city'), cell: ({ row }) => formatValue(row.original.city) },
+      { id: 'state', header: labels.of('contact', 'state'), cell: ({ row }) => formatValue(row.original.state) },
+      { id: 'score', header: labels.of('contact', 'score'), cell: ({ row }) => <span className="num">{formatValue(row.original.score, 'number')}</span> },
     ],
-    [],
+    [labels],
   );
   const onSearch = (value: string) => {
     setSearch(value);

@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
 import { useLabels } from '../api/labels';
 import type { ContactRecord, Page } from '../api/types';
-import { formatInstant } from '../ui/format';
+import { formatInstant, plural } from '../ui/format';
 import { ErrorState, Loading } from '../ui/states';
 import { formatValue } from './format-value';
 
@@ -56,7 +56,7 @@ export function InteractionsTimeline({ contactId }: { contactId: string }) {
           {pages.isFetchNextPageError && <ErrorState error={pages.error} retry={() => void pages.fetchNextPage()} />}
           <div className="timeline-more">
             <span className="muted" aria-live="polite">
-              {items.length} shown{pages.hasNextPage ? '' : ' — all of them'}
+              {plural(items.length, 'interaction')} shown{pages.hasNextPage ? '' : ' — all of them'}
             </span>
             {pages.hasNextPage && (
               <button type="button" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>

@@ -6,7 +6,7 @@ import { createContext, useContext, useId } from 'react';
 import type { Relation, Window } from '../../../src/definition/ast.js';
 import { RELATION_WORDS } from '../../../src/definition/describe.js';
 import type { Segment } from '../api/types';
-import { formatCount } from '../ui/format';
+import { formatCount, noun } from '../ui/format';
 import { AddBlockMenu, BLOCK_KINDS } from './AddBlockMenu';
 import { ConditionEditor } from './ConditionEditor';
 import { blockMessages, FieldErrors, IncompleteHint, useIssues } from './issues';
@@ -104,7 +104,7 @@ function BlockCard({ block, index, count, depth }: { block: BlockState; index: n
             <span data-testid="block-estimate" className="num">
               {estimate === undefined ? '–' : formatCount(estimate)}
             </span>{' '}
-            {estimate === 1 ? 'contact' : 'contacts'}
+            {noun(estimate ?? 0, 'contact')}
           </span>
         )}
         <span className="block-actions">
@@ -235,7 +235,7 @@ function BehavioralEditor({ block }: { block: BehavioralBlockState }) {
           value={Number.isFinite(count.value) ? count.value : ''}
           onChange={(e) => set({ count: { ...count, value: e.target.value === '' ? Number.NaN : Number(e.target.value) } })}
         />
-        <span className="muted">time{count.value === 1 ? '' : 's'}</span>
+        <span className="muted">{noun(count.value, 'time')}</span>
         <FieldErrors messages={msg('count')} />
       </div>
 

@@ -9,7 +9,7 @@ import { api, ApiError, type FieldIssue } from '../api/client';
 import { useSchema } from '../api/hooks';
 import type { EvaluationResult, Page, Segment } from '../api/types';
 import type { SegmentDefinition } from '../../../src/definition/ast.js';
-import { formatCount, plural } from '../ui/format';
+import { formatCount, noun, plural } from '../ui/format';
 import { ErrorState } from '../ui/states';
 import { StatusBadge, TypeBadge } from '../ui/StatusBadge';
 import { BlockList, BlockListCtx, type BlockListContext } from './BlockList';
@@ -425,7 +425,7 @@ export function Designer({ initial, segment: initialSegment, idEdited, initialFa
               <span data-testid="estimate-total" data-count={est?.total} className="num">
                 {est ? formatCount(est.total) : '–'}
               </span>
-              <span className="muted"> {est?.total === 1 ? 'contact' : 'contacts'}</span>
+              <span className="muted"> {noun(est?.total ?? 0, 'contact')}</span>
             </p>
             <p className="muted small">
               {estimateDef === null

@@ -1,4 +1,5 @@
 import type { Duration, TimeUnit } from '../../../src/definition/ast.js';
+import { noun } from '../ui/format';
 import { TIME_UNITS } from './vocabulary';
 
 /** An amount and a unit ("30 days"): a relative-date value, or a behavioral block's window. An emptied amount is NaN, which the API then names. */
@@ -17,7 +18,8 @@ export function DurationInput({ value, onChange, amountLabel, unitLabel, invalid
       <select aria-label={unitLabel} value={value.unit} onChange={(e) => onChange({ ...value, unit: e.target.value as TimeUnit })}>
         {TIME_UNITS.map((u) => (
           <option key={u} value={u}>
-            {u}
+            {/* The unit reads in agreement with the amount ("1 day", "30 days"); its value stays the definition's plural. */}
+            {noun(value.amount, u.replace(/s$/, ''), u)}
           </option>
         ))}
       </select>

@@ -6,6 +6,7 @@ import { useMemo, useRef, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { RowSelectionState } from '@tanstack/react-table';
 import { api } from '../api/client';
+import { useSchemaLabels } from '../api/labels';
 import type { ContactRecord, Page } from '../api/types';
 import { DataTable, type Column } from '../ui/DataTable';
 import { plural } from '../ui/format';
@@ -57,9 +58,10 @@ export function ContactPicker({ segmentId, onAdd, busy }: Props) {
       return out;
     });
   };
+  const labels = useSchemaLabels();
   const columns = useMemo<Column<ContactRecord>[]>(
     () => [
-      ...contactColumns(),
+      ...contactColumns(labels),
       {
         id: 'actions',
         header: () => <span className="visually-hidden">Actions</span>,
@@ -75,7 +77,7 @@ export function ContactPicker({ segmentId, onAdd, busy }: Props) {
           ),
       },
     ],
-    [],
+    [labels],
   );
   const addPicked = () => {
     onAdd([...picked.keys()]);

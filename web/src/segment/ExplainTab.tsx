@@ -36,7 +36,7 @@ export function ExplainTab({ segment: s }: { segment: Segment }) {
   return (
     <div className="explain-tab">
       <div className="toolbar" role="search">
-        <ContactSearchBox label="Contact" initial={contactId} onPick={explain} />
+        <ContactSearchBox label="Contact" current={contactId} onPick={explain} />
       </div>
       {contactId === '' ? (
         <p className="muted">Find a contact by name, email or id to see, block by block, why it is or is not a member of this segment.</p>

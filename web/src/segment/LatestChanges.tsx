@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { api } from '../api/client';
 import type { Page, Segment } from '../api/types';
 import { DataTable, type Column } from '../ui/DataTable';
-import { formatInstant } from '../ui/format';
+import { formatInstant, plural } from '../ui/format';
 import { ErrorState, Loading } from '../ui/states';
 import { contactPage, segmentApiPath, segmentKey } from './queries';
 
@@ -58,7 +58,12 @@ export function LatestChanges({ segment: s }: { segment: Segment }) {
         <ErrorState error={changes.error} retry={() => void changes.refetch()} />
       ) : (
         <>
-          <p className="muted">The last {SHOWN} membership changes, newest first.</p>
+          {changes.data.length > 0 && (
+            <p className="muted">
+              {/* A page short of SHOWN is the whole log: say how many it holds, in agreement with the count. */}
+              {changes.data.length < SHOWN ? `All ${plural(changes.data.length, 'membership change')}` : `The last ${plural(SHOWN, 'membership change')}`}, newest first.
+            </p>
+          )}
           <div className="table-scroll">
             <DataTable label="Latest entries and exits" rows={changes.data} columns={columns} rowId={(c) => String(c.seq)} empty="No entry or exit recorded yet." />
           </div>

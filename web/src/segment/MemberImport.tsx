@@ -2,7 +2,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { Segment } from '../api/types';
-import { formatCount, plural } from '../ui/format';
+import { formatCount, noun, plural } from '../ui/format';
 import { ErrorState } from '../ui/states';
 import { addMembersInBatches, type ImportReport } from './addMembers';
 import { parseIdsCsv } from './csvIds';
@@ -47,7 +47,7 @@ export function MemberImport({ segment: s }: { segment: Segment }) {
       />
       {progress && (
         <p role="status">
-          Importing… <progress max={Math.max(progress.total, 1)} value={progress.done} /> {formatCount(progress.done)} of {formatCount(progress.total)} ids
+          Importing… <progress max={Math.max(progress.total, 1)} value={progress.done} /> {formatCount(progress.done)} of {plural(progress.total, 'id')}
         </p>
       )}
       {run.isError && <ErrorState error={run.error} />}
@@ -55,7 +55,7 @@ export function MemberImport({ segment: s }: { segment: Segment }) {
         <div className="notice" role="status">
           <p>
             {report.file}: {plural(report.requested, 'id')} read, {formatCount(report.added)} added
-            {already > 0 && `, ${formatCount(already)} already ${already === 1 ? 'a member' : 'members'}`}.
+            {already > 0 && `, ${formatCount(already)} already ${noun(already, 'a member', 'members')}`}.
           </p>
           {report.unknown.length > 0 && (
             <p>

@@ -6,6 +6,8 @@ import { useMemo, useRef, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, download } from '../api/client';
+import { useSchemaLabels } from '../api/labels';
+import type { Labels } from '../../../src/schema/labels.js';
 import type { ContactRecord, Page, Segment } from '../api/types';
 import { DataTable, type Column } from '../ui/DataTable';
 import { formatCount, plural } from '../ui/format';
@@ -19,14 +21,18 @@ const PAGE_SIZE = 25;
 const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 export const contactName = (c: ContactRecord): string => [text(c.first_name), text(c.last_name)].filter(Boolean).join(' ') || '—';
 
-/** Columns of a contact record (the shared part of the members and contact-search tables). */
-export function contactColumns(): Column<ContactRecord>[] {
+/**
+ * Columns of a contact record (the shared part of the members and contact-search tables), each
+ * attribute headed by its label in the schema (Settings can rename them). "Name" joins two
+ * attributes, so it is no attribute's label.
+ */
+export function contactColumns(labels: Labels): Column<ContactRecord>[] {
   return [
-    { id: 'id', header: 'Id', cell: ({ row }) => <Link to={contactPage(row.original.id)}>{row.original.id}</Link> },
+    { id: 'id', header: labels.of('contact', 'id'), cell: ({ row }) => <Link to={contactPage(row.original.id)}>{row.original.id}</Link> },
     { id: 'name', header: 'Name', cell: ({ row }) => contactName(row.original) },
-    { id: 'email', header: 'Email', cell: ({ row }) => text(row.original.email) || '—' },
-    { id: 'state', header: 'State', cell: ({ row }) => text(row.original.state) || '—' },
-    { id: 'city', header: 'City', cell: ({ row }) => text(row.original.city) || '—' },
+    { id: 'email', header: labels.of('contact', 'email'), cell: ({ row }) => text(row.original.email) || '—' },
+    { id: 'state', header: labels.of('contact', 'state'), cell: ({ row }) => text(row.original.state) || '—' },
+    { id: 'city', header: labels.of('contact', 'city'), cell: ({ row }) => text(row.original.city) || '—' },
   ];
 }
 
@@ -53,8 +59,9 @@ export function MemberList({ segment: s, onRemove, removing }: Props) {
   const removeRef = useRef(onRemove);
   removeRef.current = onRemove;
   const withRemove = !!onRemove;
+  const labels = useSchemaLabels();
   const columns = useMemo<Column<ContactRecord>[]>(() => {
-    const base = contactColumns();
+    const base = contactColumns(labels);
     if (!withRemove) return base;
     return [
       ...base,
@@ -70,7 +77,7 @@ export function MemberList({ segment: s, onRemove, removing }: Props) {
         ),
       },
     ];
-  }, [withRemove]);
+  }, [withRemove, labels]);
   const exportCsv = async () => {
     setExportError(null);
     setExporting(true);

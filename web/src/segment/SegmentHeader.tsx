@@ -8,7 +8,7 @@ import { Link, useNavigate } from 'react-router';
 import { useCan } from '../api/hooks';
 import type { EvaluationResult, Segment } from '../api/types';
 import { useConfirm } from '../ui/Dialog';
-import { formatCount, formatInstant, plural } from '../ui/format';
+import { formatCount, formatInstant, noun, plural } from '../ui/format';
 import { OutcomeBanner, reasonOf, type Outcome } from '../ui/Outcome';
 import { StatusBadge, TypeBadge } from '../ui/StatusBadge';
 import { canGoLive, canRefresh, canStop, FAILED_VERB, reasonWithNames, renamedInPlace, runLifecycle, type LifecycleAction } from './lifecycle';
@@ -71,9 +71,10 @@ export function SegmentHeader({ segment: s }: { segment: Segment }) {
     <header className="segment-head">
       <div className="page-head">
         <div>
-          <p className="segment-crumb">
-            <Link to="/">Segments</Link> / <code>{s.id}</code>
-          </p>
+          {/* The way back, under the segment's name as marketers know it; the id (for the CLI and API) shows on hover. */}
+          <nav className="segment-crumb" aria-label="Breadcrumb">
+            <Link to="/">Segments</Link> / <span aria-current="page" title={`Id: ${s.id}`}>{s.name}</span>
+          </nav>
           <h1 id="segment-title">{s.name}</h1>
           <div className="segment-badges">
             <TypeBadge type={s.type} />
@@ -85,7 +86,7 @@ export function SegmentHeader({ segment: s }: { segment: Segment }) {
                 <span className="muted">Members computed on demand (draft)</span>
               ) : (
                 <>
-                  <strong className="num">{formatCount(s.memberCount)}</strong> {s.memberCount === 1 ? 'member' : 'members'}
+                  <strong className="num">{formatCount(s.memberCount)}</strong> {noun(s.memberCount, 'member')}
                 </>
               )}
             </span>

@@ -6,7 +6,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useCan } from '../api/hooks';
 import type { Segment } from '../api/types';
-import { plural } from '../ui/format';
+import { noun, plural } from '../ui/format';
 import { OutcomeBanner, reasonOf, type Outcome } from '../ui/Outcome';
 import { changeMembers } from './addMembers';
 import { ContactPicker } from './ContactPicker';
@@ -21,7 +21,8 @@ function describeChange(change: Change, done: number): string {
   const [ids, verb, already] = 'add' in change ? [change.add, 'added', 'already a member'] : [change.remove, 'removed', 'not a member'];
   if (ids.length === 1) return done ? `${ids[0]} ${verb}.` : `${ids[0]} was ${already}.`;
   const rest = ids.length - done;
-  return `${plural(done, 'contact')} ${verb}${rest ? `, ${plural(rest, 'contact')} ${'add' in change ? 'already members' : 'not members'}` : ''}.`;
+  const restWas = 'add' in change ? noun(rest, 'already a member', 'already members') : noun(rest, 'not a member', 'not members');
+  return `${plural(done, 'contact')} ${verb}${rest ? `, ${plural(rest, 'contact')} ${restWas}` : ''}.`;
 }
 
 const whoOf = (ids: string[]): string => (ids.length === 1 ? ids[0]! : plural(ids.length, 'contact'));

@@ -142,7 +142,7 @@ export function SegmentsList() {
       </div>
       {selected.length > 0 && (
         <div className="bulk-bar" role="region" aria-label="Bulk actions">
-          <span>{selected.length} selected</span>
+          <span>{plural(selected.length, 'segment')} selected</span>
           <button type="button" onClick={() => void perform('go-live', selected.filter(canGoLive))} disabled={!selected.some(canGoLive)}>
             Activate
           </button>

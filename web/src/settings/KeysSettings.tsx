@@ -1,6 +1,7 @@
 import { useMemo, useRef } from 'react';
 import { storedKey } from '../api/client';
 import { DataTable, type Column } from '../ui/DataTable';
+import { useConfirm } from '../ui/Dialog';
 import { formatInstant } from '../ui/format';
 import { ErrorState, Loading } from '../ui/states';
 import { CreateKeyForm } from './CreateKeyForm';
@@ -14,9 +15,22 @@ const isOwnKey = (k: ApiKey) => !!storedKey()?.startsWith(k.prefix);
 export function KeysSettings() {
   const keys = useKeys();
   const revoke = useRevokeKey();
-  const confirmRevoke = (k: ApiKey) => {
-    const warning = isOwnKey(k) ? '\n\nThis is the key you are signed in with: the UI will ask for another one.' : '';
-    if (window.confirm(`Revoke the ${k.role} key “${k.name}” (${k.prefix}…)? It stops working at once and cannot be restored.${warning}`)) revoke.mutate(k.id);
+  const [confirmDialog, confirm] = useConfirm();
+  const confirmRevoke = async (k: ApiKey) => {
+    const ok = await confirm({
+      title: `Revoke the key “${k.name}”?`,
+      message: (
+        <>
+          <p>
+            The {k.role} key <code>{k.prefix}…</code> stops working at once and cannot be restored.
+          </p>
+          {isOwnKey(k) && <p>This is the key you are signed in with: the UI will ask for another one.</p>}
+        </>
+      ),
+      confirmLabel: 'Revoke',
+      danger: true,
+    });
+    if (ok) revoke.mutate(k.id);
   };
   const confirmRef = useRef(confirmRevoke);
   confirmRef.current = confirmRevoke;
@@ -37,7 +51,7 @@ export function KeysSettings() {
         cell: ({ row }) =>
           row.original.revokedAt ? null : (
             <div className="row-actions">
-              <button type="button" className="danger" onClick={() => confirmRef.current(row.original)} aria-label={`Revoke ${row.original.name}`}>
+              <button type="button" className="danger" onClick={() => void confirmRef.current(row.original)} aria-label={`Revoke ${row.original.name}`}>
                 Revoke
               </button>
             </div>
@@ -65,6 +79,7 @@ export function KeysSettings() {
         <DataTable label="API keys" rows={keys.data.items} columns={columns} rowId={(k) => k.id} empty="No keys." />
       </div>
       <CreateKeyForm />
+      {confirmDialog}
     </div>
   );
 }

@@ -34,23 +34,26 @@ export function LabelEditor({ entity, name, label, defaultLabel, editable, what 
   };
   return (
     <form className="label-form" onSubmit={submit}>
-      <input
-        aria-label={`Label of ${what}`}
-        value={value}
-        maxLength={LABEL_MAX_LENGTH}
-        placeholder={defaultLabel}
-        onChange={(e) => setValue(e.target.value)}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={problem ? errorId : undefined}
-      />
-      <button type="submit" disabled={!changed || setLabel.isPending} aria-label={`Save the label of ${what}`}>
-        Save
-      </button>
-      {label !== defaultLabel && (
-        <button type="button" disabled={setLabel.isPending} onClick={() => setLabel.mutate({ entity, name, label: null })} aria-label={`Reset the label of ${what} to "${defaultLabel}"`}>
-          Reset
+      {/* The field and its buttons stay on one line (the table gives the column room for them); an error goes below. */}
+      <span className="label-controls">
+        <input
+          aria-label={`Label of ${what}`}
+          value={value}
+          maxLength={LABEL_MAX_LENGTH}
+          placeholder={defaultLabel}
+          onChange={(e) => setValue(e.target.value)}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? errorId : undefined}
+        />
+        <button type="submit" disabled={!changed || setLabel.isPending} aria-label={`Save the label of ${what}`}>
+          Save
         </button>
-      )}
+        {label !== defaultLabel && (
+          <button type="button" disabled={setLabel.isPending} onClick={() => setLabel.mutate({ entity, name, label: null })} aria-label={`Reset the label of ${what} to "${defaultLabel}"`}>
+            Reset
+          </button>
+        )}
+      </span>
       {problem && (
         <span className="field-error" id={errorId} role="alert">
           {problem}

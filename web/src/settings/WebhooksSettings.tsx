@@ -1,7 +1,8 @@
 import { useMemo, useRef } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { DataTable, type Column } from '../ui/DataTable';
-import { formatInstant } from '../ui/format';
+import { useConfirm } from '../ui/Dialog';
+import { formatInstant, plural } from '../ui/format';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { CreateWebhookForm } from './CreateWebhookForm';
 import { FormError } from './form-errors';
@@ -18,8 +19,19 @@ export function WebhooksSettings() {
   const segmentNames = useMemo(() => new Map((segments.data?.items ?? []).map((s) => [s.id, s.name])), [segments.data]);
   const namesRef = useRef(segmentNames);
   namesRef.current = segmentNames;
-  const confirmDelete = (w: Webhook) => {
-    if (!window.confirm(`Delete the webhook to ${w.url}? Its delivery log goes with it.`)) return;
+  const [confirmDialog, confirm] = useConfirm();
+  const confirmDelete = async (w: Webhook) => {
+    const ok = await confirm({
+      title: 'Delete this webhook?',
+      message: (
+        <p>
+          Changes of “{namesRef.current.get(w.segmentId) ?? w.segmentId}” stop being sent to <code className="url">{w.url}</code>. Its delivery log goes with it.
+        </p>
+      ),
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!ok) return;
     remove.mutate(w.id, { onSuccess: () => webhookId === w.id && navigate('/settings/webhooks', { replace: true }) });
   };
   const confirmRef = useRef(confirmDelete);
@@ -42,7 +54,7 @@ export function WebhooksSettings() {
             <Link className="button" to={`/settings/webhooks/${encodeURIComponent(row.original.id)}`} aria-label={`Delivery log of the webhook to ${row.original.url}`}>
               Deliveries
             </Link>
-            <button type="button" className="danger" onClick={() => confirmRef.current(row.original)} aria-label={`Delete the webhook to ${row.original.url}`}>
+            <button type="button" className="danger" onClick={() => void confirmRef.current(row.original)} aria-label={`Delete the webhook to ${row.original.url}`}>
               Delete
             </button>
           </div>
@@ -77,6 +89,7 @@ export function WebhooksSettings() {
       ) : (
         <CreateWebhookForm segments={segments.data?.items ?? []} />
       )}
+      {confirmDialog}
     </div>
   );
 }
@@ -85,7 +98,7 @@ function DeliveryState({ webhook: w }: { webhook: Webhook }) {
   if (w.lastError)
     return (
       <span>
-        <span className="badge status-error">failing</span> {w.attempts} attempt{w.attempts === 1 ? '' : 's'}
+        <span className="badge status-error">failing</span> {plural(w.attempts, 'attempt')}
         {w.nextAttemptAt && <>, next {formatInstant(w.nextAttemptAt)}</>}
         <span className="muted webhook-error"> {w.lastError}</span>
       </span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plural } from './format';
+import { noun, plural } from './format';
 import { rangeText } from './Pager';
 
 describe('words agree in number', () => {
@@ -8,6 +8,14 @@ describe('words agree in number', () => {
     expect(plural(0, 'member')).toBe('0 members');
     expect(plural(4189, 'member')).toBe('4,189 members');
     expect(plural(2, 'match', 'matches')).toBe('2 matches');
+  });
+  it('the word alone, for a count shown apart from it (an estimate, a duration\'s unit)', () => {
+    expect(noun(1, 'contact')).toBe('contact');
+    expect(noun(0, 'contact')).toBe('contacts');
+    expect(noun(1, 'day')).toBe('day');
+    expect(noun(30, 'day')).toBe('days');
+    expect(noun(1, 'already a member', 'already members')).toBe('already a member');
+    expect(noun(Number.NaN, 'time')).toBe('times');
   });
 });
 
