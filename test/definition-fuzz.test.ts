@@ -198,14 +198,17 @@ describe('definitions of any shape (property)', () => {
 
 /** 33-48 blocks (past the nested form's limit) with random relations, from the probe blocks. */
 const longChainArb: fc.Arbitrary<Query> = fc
-  .tuple(fc.array(probeArb(NOW), { minLength: 3, maxLength: 3 }), fc.array(relationArb, { minLength: 48, maxLength: 48 }), fc.integer({ min: 33, max: 48 }))
-  .map(([probes, relations, n]) => {
+  .tuple(fc.array(probeArb(NOW), { minLength: 3, maxLength: 3 }), fc.array(relationArb, { minLength: 48, maxLength: 48 }), fc.integer({ min: 33, max: 48 }), fc.boolean())
+  .map(([probes, relations, n, nested]) => {
     const all = probes.flatMap((q) => q.blocks);
     while (all.length < n) all.push(...all);
-    return { blocks: all.slice(0, n).map((b, i): Block => {
+    const blocks = all.slice(0, n).map((b, i): Block => {
       const { relation: _r, ...rest } = b;
       return i === 0 ? rest : { ...rest, relation: relations[i]! };
-    }) };
+    });
+    // Also as a group inside a short list (the flat form as a subquery).
+    if (!nested) return { blocks };
+    return { blocks: [{ kind: 'group', blocks }, { relation: 'but_not', kind: 'profile', where: { attr: 'state', op: 'eq', value: 'AZ' } }] };
   });
 
 /** `in` / `not_in` lists of 65-200 values (bound as one parameter), from the data's own values. */

@@ -30,6 +30,12 @@ export interface CompiledQuery {
 
 const SET_OPERATOR: Record<Relation, string> = { or: 'UNION', and_also: 'INTERSECT', but_not: 'EXCEPT' };
 
+/** A block's part in a flat chain: 0 adds (the first block, "or"), 1 is "and also", 2 "but not". */
+function chainRole(b: Block, i: number): 0 | 1 | 2 {
+  if (i === 0 || (b.relation ?? 'or') === 'or') return 0;
+  return b.relation === 'and_also' ? 1 : 2;
+}
+
 /** Lists of blocks longer than this compile flat (see flatChain); shorter ones as nested set operations. */
 export const LONG_CHAIN = 32;
 
@@ -121,18 +127,30 @@ export class SegmentCompiler {
    * Each row says "contact id is in block pos"; role 0 adds, 1 is "and also", 2 is "but not".
    */
   private flatChain(blocks: Block[]): string {
-    const roles = blocks.map((b, i) => (i === 0 || (b.relation ?? 'or') === 'or' ? 0 : b.relation === 'and_also' ? 1 : 2));
-    // No block proves its ids are contacts (that costs a join each); the result is checked once.
-    // Nor are a block's ids made distinct on their own (a hash aggregate each, ~15 ms apiece
-    // for a thousand blocks): one GROUP BY over all rows does that.
-    const rows = blocks.map((b, i) => `SELECT id, ${i} AS pos, ${roles[i]} AS role FROM (${this.block(b, false, false)}) AS ${this.alias('r')}`).join(' UNION ALL ');
-    const andAlso = roles.flatMap((r, i) => (r === 1 ? [i] : []));
+    // Materialized, the branches run once before the aggregate: faster for a thousand blocks
+    // (1,000 behavioral blocks over 2,000 contacts, on a busy machine: 1.7-3.4 s against 4.1 s).
+    const rows = this.alias('chain_rows');
+    return `WITH ${rows} AS MATERIALIZED (${this.flatRows(blocks)}) ${this.flatDecision(rows, blocks)}`;
+  }
+
+  /**
+   * The rows (id, pos, role) of flatChain: one per contact id and block holding it, as a
+   * UNION ALL. No block proves its ids are contacts (that costs a join each; the decision
+   * checks once), nor makes them distinct on its own (a hash aggregate each, ~15 ms apiece
+   * for a thousand blocks; one GROUP BY over all rows does that).
+   */
+  flatRows(blocks: Block[]): string {
+    return blocks.map((b, i) => `SELECT id, ${i} AS pos, ${chainRole(b, i)} AS role FROM (${this.block(b, false, false)}) AS ${this.alias('r')}`).join(' UNION ALL ');
+  }
+
+  /** The members decided from `rows` (a FROM item holding flatRows(blocks)), see flatChain. */
+  flatDecision(rows: string, blocks: Block[]): string {
+    const andAlso = blocks.flatMap((b, i) => (chainRole(b, i) === 1 ? [i] : []));
     // How many "and also" blocks come after the last adding block j (a flat CASE over their positions).
     const andAlsoAfter = andAlso.length === 0 ? '0' : `CASE ${andAlso.map((pos, k) => `WHEN max(j) < ${pos} THEN ${andAlso.length - k}`).join(' ')} ELSE 0 END`;
-    const u = this.alias('u');
     const w = this.alias('w');
     return (
-      `SELECT id FROM (SELECT id, pos, role, max(CASE WHEN role = 0 THEN pos END) OVER (PARTITION BY id) AS j FROM (SELECT id, pos, role FROM (${rows}) AS ${u} GROUP BY id, pos, role) AS ${this.alias('g')}) AS ${w} ` +
+      `SELECT id FROM (SELECT id, pos, role, max(CASE WHEN role = 0 THEN pos END) OVER (PARTITION BY id) AS j FROM (SELECT id, pos, role FROM ${rows} GROUP BY id, pos, role) AS ${this.alias('g')}) AS ${w} ` +
       'GROUP BY id HAVING max(j) IS NOT NULL AND coalesce(max(CASE WHEN role = 2 THEN pos END), -1) < max(j) ' +
       `AND count(DISTINCT CASE WHEN role = 1 AND pos > j THEN pos END) = ${andAlsoAfter} ` +
       `AND id IN (SELECT id FROM ${this.table('contact')})`
@@ -315,17 +333,20 @@ export function compileSegment(query: Query, ctx: CompileContext): CompiledQuery
  */
 export function compileCounts(query: Query, ctx: CompileContext): CompiledQuery {
   const compiler = new SegmentCompiler(ctx);
-  const total = `(SELECT count(*) FROM (${compiler.query(query)}) AS q) AS total`;
   if (query.blocks.length > LONG_CHAIN) {
-    // One scalar subquery per block would nest as deep as there are blocks (see flatChain):
-    // the counts come from one flat UNION ALL, as a list indexed by block.
-    // As there, the blocks' rows are made distinct and checked to be contacts once, for all.
-    const rows = query.blocks.map((b, i) => `SELECT id, ${i} AS pos FROM (${compiler.block(b, false, false)}) AS r${i}`).join(' UNION ALL ');
-    const perBlock = `SELECT pos, count(DISTINCT id) AS n FROM (${rows}) AS u WHERE id IN (SELECT id FROM ${ctx.dialect.ident(TABLES.contact)}) GROUP BY pos`;
+    // One scalar subquery per block would nest as deep as there are blocks (see flatChain).
+    // The flat chain's rows are computed once and give both the total and each block's count.
+    const rows = compiler.flatRows(query.blocks);
+    const total = `(SELECT count(*) FROM (${compiler.flatDecision('chain_rows', query.blocks)}) AS q)`;
+    const perBlock = `SELECT pos, count(DISTINCT id) AS n FROM chain_rows WHERE id IN (SELECT id FROM ${ctx.dialect.ident(TABLES.contact)}) GROUP BY pos`;
     const counts = `(SELECT list(coalesce(n.n, 0) ORDER BY p.pos) FROM range(${query.blocks.length}) AS p(pos) LEFT JOIN (${perBlock}) AS n ON n.pos = p.pos)`;
     const parts = query.blocks.map((_, i) => `c.counts[${i + 1}] AS b${i}`);
-    return { sql: `SELECT c.total, ${parts.join(', ')} FROM (SELECT ${total}, ${counts} AS counts) AS c`, params: compiler.params };
+    return {
+      sql: `WITH chain_rows AS MATERIALIZED (${rows}) SELECT c.total, ${parts.join(', ')} FROM (SELECT ${total} AS total, ${counts} AS counts) AS c`,
+      params: compiler.params,
+    };
   }
+  const total = `(SELECT count(*) FROM (${compiler.query(query)}) AS q) AS total`;
   const parts = query.blocks.map((b, i) => `(SELECT count(*) FROM (${compiler.block(b)}) AS q) AS b${i}`);
   return { sql: `SELECT ${[total, ...parts].join(', ')}`, params: compiler.params };
 }
