@@ -5,12 +5,36 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 export type ClientJob =
   | { kind: 'ingest'; url: string; auth: string; payloads: string[]; clients: number; expect: number }
-  | { kind: 'pages'; urls: string[][]; auth: string };
+  | { kind: 'pages'; urls: string[][]; auth: string }
+  | StallJob;
+
+/**
+ * `estimators` clients POST `estimate` (a viewer's worst-case definition) back to back for
+ * `seconds`, while one more POSTs a 1-interaction write every `writeEveryMs` and times its
+ * acknowledgement.
+ */
+export interface StallJob {
+  kind: 'stall';
+  estimateUrl: string;
+  viewer: string;
+  estimate: string;
+  estimators: number;
+  writeUrl: string;
+  editor: string;
+  /** Contact ids to write interactions for (one per write, in turn). */
+  contacts: string[];
+  writeEveryMs: number;
+  seconds: number;
+}
 
 export interface ClientResult {
+  /** Request latencies (stall: the writes'). */
   ms: number[];
   seconds: number;
   requests: number;
+  /** stall: the estimates' answers by status, and their latencies. */
+  estimateStatuses?: Record<string, number>;
+  estimateMs?: number[];
 }
 
 async function ingest(job: Extract<ClientJob, { kind: 'ingest' }>): Promise<ClientResult> {
@@ -71,5 +95,55 @@ async function pages(job: Extract<ClientJob, { kind: 'pages' }>): Promise<Client
   return { ms, seconds: (performance.now() - started) / 1000, requests: ms.length };
 }
 
+/** POST `body` on a kept-alive connection of `agent`: the status and Retry-After. */
+function post(url: string, auth: string, body: Buffer, agent: Agent): Promise<{ status: number; retryAfter: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { authorization: auth, 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function stall(job: StallJob): Promise<ClientResult> {
+  const started = performance.now();
+  const until = started + job.seconds * 1000;
+  const statuses: Record<string, number> = {};
+  const estimateMs: number[] = [];
+  // node:http with the body encoded once: the load generator shares the server's two cores, and
+  // fetch would encode and copy each ~1 MB body again.
+  const agent = new Agent({ keepAlive: true, maxSockets: job.estimators + 1 });
+  const estimate = Buffer.from(job.estimate);
+  const estimators = Array.from({ length: job.estimators }, async () => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      const res = await post(job.estimateUrl, job.viewer, estimate, agent);
+      estimateMs.push(performance.now() - t);
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      // A client told to wait does, as a well-behaved one would.
+      if (res.status === 429 || res.status === 503) await new Promise((r) => setTimeout(r, 1000 * res.retryAfter));
+    }
+  });
+  const ms: number[] = [];
+  let n = 0;
+  // The writes start once the estimates are under way.
+  await new Promise((r) => setTimeout(r, 200));
+  while (performance.now() < until) {
+    const body = Buffer.from(JSON.stringify([{ id: `stall-${Date.now()}-${n}`, contact_id: job.contacts[n % job.contacts.length], type: 'email_open', occurred_at: new Date().toISOString() }]));
+    n++;
+    const t = performance.now();
+    const res = await post(job.writeUrl, job.editor, body, agent);
+    if (res.status !== 200) throw new Error(`a write answered ${res.status}`);
+    ms.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, job.writeEveryMs));
+  }
+  await Promise.all(estimators);
+  agent.destroy();
+  return { ms, seconds: (performance.now() - started) / 1000, requests: ms.length, estimateStatuses: statuses, estimateMs };
+}
+
 const job = workerData as ClientJob;
-parentPort!.postMessage(await (job.kind === 'ingest' ? ingest(job) : pages(job)));
+parentPort!.postMessage(await (job.kind === 'ingest' ? ingest(job) : job.kind === 'pages' ? pages(job) : stall(job)));

@@ -133,7 +133,7 @@ describe('admission: expensive reads per key', () => {
   }
 
   it('runs two at once per key, queues the next in order, refuses beyond the queue with 429, and lets a waiter leave', async () => {
-    const admission = new Admission({ perKey: 2, queuePerKey: 2 });
+    const admission = new Admission({ perKey: 2, queuePerKey: 2, total: 10 });
     const signal = new AbortController().signal;
     const [a, b, c, d] = [held(), held(), held(), held()];
     const order: string[] = [];
@@ -164,8 +164,40 @@ describe('admission: expensive reads per key', () => {
     expect(admission.load('k')).toEqual({ running: 0, waiting: 0 });
   });
 
+  it('lets at most `total` evaluate over all keys; a streaming export gives that place back but keeps its key\'s', async () => {
+    const admission = new Admission({ perKey: 2, queuePerKey: 4, total: 1 });
+    const signal = new AbortController().signal;
+    const first = await admission.admit('a', signal);
+    let secondStarted = false;
+    const second = admission.admit('b', signal).then((t) => ((secondStarted = true), t));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(secondStarted).toBe(false);
+    expect(admission.loadAll()).toEqual({ running: 1, waiting: 1 });
+    first.streaming();
+    const ticket = await second;
+    expect(admission.load('a')).toEqual({ running: 1, waiting: 0 });
+    first.release();
+    first.release(); // once only
+    ticket.release();
+    expect(admission.loadAll()).toEqual({ running: 0, waiting: 0 });
+    expect(admission.load('a')).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('starts an admitted read only once the writes under way are done', async () => {
+    let writesDone!: () => void;
+    const writes = new Promise<void>((r) => (writesDone = r));
+    const admission = new Admission({ perKey: 2, queuePerKey: 4, total: 1 }, () => writes);
+    let started = false;
+    const read = admission.run('k', new AbortController().signal, async () => (started = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(started).toBe(false);
+    writesDone();
+    expect(await read).toBe(true);
+    expect(admission.loadAll()).toEqual({ running: 0, waiting: 0 });
+  });
+
   it('a failing read gives its place back', async () => {
-    const admission = new Admission({ perKey: 1, queuePerKey: 0 });
+    const admission = new Admission({ perKey: 1, queuePerKey: 0, total: 1 });
     const signal = new AbortController().signal;
     await expect(admission.run('k', signal, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await admission.run('k', signal, async () => 'again')).toBe('again');

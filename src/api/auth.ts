@@ -60,7 +60,7 @@ export interface AuthFailures {
 
 export async function authFailureLimiter(app: FastifyInstance, perMinute: number): Promise<AuthFailures> {
   // Not global: it limits nothing by itself; the authentication hook asks it about failures only.
-  await app.register(rateLimit, { global: false });
+  if (!app.hasDecorator('createRateLimit')) await app.register(rateLimit, { global: false });
   const limiter = app.createRateLimit({ max: perMinute, timeWindow: 60_000 });
   const verdict = (r: Awaited<ReturnType<typeof limiter>>, over: (remaining: number, exceeded: boolean) => boolean) =>
     r.isAllowed ? { over: false, retryAfter: 0 } : { over: over(r.remaining, r.isExceeded), retryAfter: Math.max(1, r.ttlInSeconds) };

@@ -1,12 +1,15 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isSegmataError, SegmataError } from '../errors.js';
 import type { SqlRunner, Store } from '../store/store.js';
-import { Admission, DEFAULT_ADMISSION, type AdmissionLimits } from './admission.js';
+import { Admission, DEFAULT_ADMISSION, type AdmissionLimits, type Ticket } from './admission.js';
 
 /** How long an evaluation a request starts may run by default: 10 s. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+
+/** How long an admitted evaluation waits at most for the writes under way to be answered. */
+const WRITE_PRIORITY_MS = 250;
 
 /**
  * A duration as `--query-timeout` and SEGMATA_QUERY_TIMEOUT take it: `10s`, `1500ms`, `2m`, or
@@ -40,8 +43,8 @@ export interface Evaluation {
 export interface EvaluationOptions {
   /** Deadline of each evaluation in milliseconds (default 10 s). */
   timeoutMs?: number;
-  /** Expensive reads per API key (default 2 running, 4 waiting). */
-  admission?: AdmissionLimits;
+  /** Expensive reads per API key and overall (admission.ts); each limit not given is its default. */
+  admission?: Partial<AdmissionLimits>;
 }
 
 /**
@@ -50,66 +53,158 @@ export interface EvaluationOptions {
  */
 const DATABASE_TROUBLE = /^database error: (IO|FATAL|INTERNAL|Connection|TransactionContext|Serialization) Error/i;
 
+/** An evaluation under way for a request: its deadline, and the places it holds. */
+interface Running {
+  controller: AbortController;
+  timer: NodeJS.Timeout;
+  ticket?: Ticket;
+  /** Stop the deadline, give back every place, forget the request; once, from wherever it ends. */
+  finish(): void;
+}
+
 /**
  * The evaluations requests start (estimates, overlaps, members of drafts, exports, explain):
  * each runs against a deadline, after which DuckDB interrupts its statement and the request
- * gets 503 problem+json; the expensive ones are admitted through a per-key limit first. They
- * read on the store's read connections, never on the writers' (ingest and the live path).
+ * gets 503 problem+json; the expensive ones are admitted through per-key and overall limits
+ * first (admission.ts). They read on the store's read connections, never on the writers'
+ * (ingest and the live path).
  */
 export class Evaluations {
   /** The deadline in milliseconds; a change applies to evaluations started from then on. */
   timeoutMs: number;
   readonly admission: Admission;
+  private readonly running = new WeakMap<FastifyRequest, Running>();
+  /** Requests that may write (any but GET, HEAD and OPTIONS, and but the evaluations) not yet answered. */
+  private readonly writes = new Set<FastifyRequest>();
+  private quietWaiters: (() => void)[] = [];
 
   constructor(
     private readonly store: Store,
     options: EvaluationOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
-    this.admission = new Admission(options.admission ?? DEFAULT_ADMISSION);
+    this.admission = new Admission({ ...DEFAULT_ADMISSION, ...options.admission }, (signal) => this.writesDone(signal));
   }
 
   /**
+   * An onRequest hook for an expensive route with a body (estimate): admitted before its body is
+   * read, parsed and validated, so a burst of large definitions does not land on the JS main
+   * thread all at once (ahead of an editor's write). The deadline runs from here.
+   */
+  readonly admit = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    // An estimate is a read, though POSTed: writes do not wait for it.
+    this.forgetWrite(request);
+    const r = this.begin(request, reply);
+    r.ticket ??= await this.admission.admit(keyOf(request), r.controller.signal);
+  };
+
+  /**
    * Run `fn` for `request` with a deadline (stopped also when the client goes away);
-   * `expensive` ones wait for a place among the key's (queued time counts against the deadline).
-   * Its failures are words for the client: see `evaluationError`.
+   * `expensive` ones wait for their places first, unless the route's `admit` hook took them
+   * (waiting counts against the deadline). Its failures are words for the client: see
+   * `evaluationError`.
    */
   async run<T>(request: FastifyRequest, reply: FastifyReply, cost: 'expensive' | 'cheap', fn: (e: Evaluation) => Promise<T>): Promise<T> {
+    const r = this.begin(request, reply);
+    const signal = r.controller.signal;
+    try {
+      if (cost === 'expensive') r.ticket ??= await this.admission.admit(keyOf(request), signal);
+      const out = await fn({
+        reads: this.store.reader({ signal }),
+        signal,
+        streaming: () => {
+          clearTimeout(r.timer);
+          r.ticket?.streaming();
+        },
+      });
+      // Work in JS (explain's per-contact evaluation) is not interruptible: checked once it
+      // ends (a streamed answer, already begun, ended itself).
+      if (signal.aborted && !reply.sent) throw signal.reason;
+      return out;
+    } catch (e) {
+      throw evaluationError(e, request);
+    } finally {
+      // `fn` returns once its answer is complete, a streamed one too: nothing is left to stop.
+      r.finish();
+    }
+  }
+
+  /**
+   * Count the requests that may write, from their start to their answer (an onRequest hook on
+   * the whole server). While any is under way, an admitted evaluation waits a moment before it
+   * starts (see `writesDone`).
+   */
+  trackWrites(app: FastifyInstance): void {
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+      this.writes.add(request);
+      reply.raw.once('close', () => this.forgetWrite(request));
+    });
+  }
+
+  private forgetWrite(request: FastifyRequest): void {
+    if (!this.writes.delete(request) || this.writes.size > 0) return;
+    const waiters = this.quietWaiters;
+    this.quietWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /**
+   * Resolves when no write is under way, or after WRITE_PRIORITY_MS at most. An evaluation's
+   * start (its body parsed and validated, its statements begun) is work on the one JS main
+   * thread that every request shares; a 1-interaction write takes ~15 statements, each of which
+   * resumes on that thread, so back-to-back evaluations in between would add up to seconds for
+   * it. Waiting while writes finish keeps an editor's write ahead of a viewer's estimates; the
+   * bound keeps a long import from starving them (the deadline still counts).
+   */
+  private writesDone(signal: AbortSignal): Promise<void> {
+    if (this.writes.size === 0 || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, WRITE_PRIORITY_MS);
+      signal.addEventListener('abort', done, { once: true });
+      this.quietWaiters.push(done);
+    });
+  }
+
+  private begin(request: FastifyRequest, reply: FastifyReply): Running {
+    const known = this.running.get(request);
+    if (known) return known;
     const controller = new AbortController();
     const timeout = new SegmataError(
       'timeout',
       `the evaluation took longer than this server allows (${seconds(this.timeoutMs)}) and was stopped: narrow the definition down, or try again when the server is less busy`,
     );
-    const timer = setTimeout(() => controller.abort(timeout), this.timeoutMs);
-    // 'close' before the answer was written: the client went away (its reads need not go on).
-    const gone = (): void => {
-      clearTimeout(timer);
+    const r: Running = {
+      controller,
+      timer: setTimeout(() => controller.abort(timeout), this.timeoutMs),
+      finish: () => {
+        clearTimeout(r.timer);
+        r.ticket?.release();
+        reply.raw.off('close', closed);
+        this.running.delete(request);
+      },
+    };
+    // The answer's connection closed: before the answer was written, the client went away (its
+    // reads need not go on); either way, whatever the request still holds is given back (an
+    // admitted request refused later, by its body's validation, never reaches `run`).
+    const closed = (): void => {
       if (!reply.raw.writableFinished) controller.abort(new SegmataError('unavailable', 'the client went away before the answer'));
+      r.finish();
     };
-    reply.raw.once('close', gone);
-    const evaluation: Evaluation = {
-      reads: this.store.reader({ signal: controller.signal }),
-      signal: controller.signal,
-      streaming: () => clearTimeout(timer),
-    };
-    const key = request.apiKey?.id ?? `address ${request.ip}`;
-    try {
-      const work = async (): Promise<T> => {
-        const out = await fn(evaluation);
-        // Work in JS (explain's per-contact evaluation) is not interruptible: checked once it
-        // ends (a streamed answer, already begun, ended itself).
-        if (controller.signal.aborted && !reply.sent) throw controller.signal.reason;
-        return out;
-      };
-      return await (cost === 'expensive' ? this.admission.run(key, controller.signal, work) : work());
-    } catch (e) {
-      throw evaluationError(e, request);
-    } finally {
-      // `fn` returns once its answer is complete, a streamed one too: nothing is left to stop.
-      reply.raw.off('close', gone);
-      clearTimeout(timer);
-    }
+    reply.raw.once('close', closed);
+    this.running.set(request, r);
+    return r;
   }
+}
+
+/** Whose places an expensive read takes: its key's (every route that evaluates needs one). */
+function keyOf(request: FastifyRequest): string {
+  return request.apiKey?.id ?? `address ${request.ip}`;
 }
 
 /**

@@ -51,8 +51,8 @@ export interface ServerOptions {
    * explain) may run before it is stopped and answered 503 (default 10 s; `serve --query-timeout`).
    */
   queryTimeoutMs?: number;
-  /** Expensive reads per API key: running at once, and waiting their turn (default 2 and 4). */
-  evaluationsPerKey?: AdmissionLimits;
+  /** Expensive reads running and waiting per API key (default 2 and 4), and evaluating at once overall (default: cores − 1). */
+  admission?: Partial<AdmissionLimits>;
   /** Failed sign-ins per minute from one client address before it gets 429 (default 30). */
   authFailuresPerMinute?: number;
 }
@@ -117,7 +117,7 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
       onError: (e) => app.log.error({ err: e }, 'webhooks: a pass failed; retrying'),
     }),
     allowPrivateWebhooks: options.allowPrivateWebhooks ?? false,
-    evaluations: new Evaluations(engine.store, { timeoutMs: options.queryTimeoutMs, admission: options.evaluationsPerKey }),
+    evaluations: new Evaluations(engine.store, { timeoutMs: options.queryTimeoutMs, admission: options.admission }),
   };
 
   const bodies = ajvFor({ coerceTypes: false, useDefaults: true, removeAdditional: false });
@@ -180,6 +180,7 @@ export async function buildServer(engine: Engine, options: ServerOptions = {}): 
   await registerWebUi(app, options.webDir ?? webUiDir());
 
   const authFailures = await authFailureLimiter(app, options.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE);
+  context.evaluations.trackWrites(app);
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticate(context.keys, authFailures));

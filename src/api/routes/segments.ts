@@ -134,6 +134,8 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle, ev
   });
 
   api.post('/segments/estimate', {
+    // Admitted before its body is read: a burst of large definitions waits its turn unparsed.
+    onRequest: evaluations.admit,
     preValidation: definitionBounds,
     schema: op('viewer', 'segments', 'Estimate a definition without saving it: total members and each block\'s own count', {
       body: definitionBody,
