@@ -85,7 +85,7 @@ describe('HTTP API: happy paths over real HTTP', () => {
     expect(page2.body.items.map((c: any) => c.id)).toEqual(['c3', 'c4']);
     expect(page2.body.total).toBe(5);
     const batch = await s.call('POST', '/contacts', { role: 'editor', body: [{ id: 'c10', first_name: 'Ken', state: 'NJ' }, { id: 'c11', first_name: 'Dennis', state: 'NJ' }] });
-    expect(batch.body).toEqual({ received: 2, inserted: 2, updated: 0, skipped: 0 });
+    expect(batch.body).toEqual({ received: 2, inserted: 2, updated: 0, skipped: 0, unknownReferences: { account_id: 0 } });
     expect((await s.call('DELETE', '/contacts/c11', { role: 'editor' })).status).toBe(204);
     expect((await s.call('GET', '/contacts/c11', { role: 'viewer' })).status).toBe(404);
     expect((await s.call('DELETE', '/contacts/c11', { role: 'editor' })).status).toBe(404);

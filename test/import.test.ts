@@ -495,6 +495,8 @@ describe('row checks', () => {
       // The range rules: non-finite, past 2^53, digit separators, impossible offsets, years and hours.
       '1e309', 'NaN', '-Infinity', '9007199254740993', '1_000', '2024-01-01T00:00:00+25:00', '0000-01-01', '0000-01-01T00:00:00Z', '2023-02-29T00:00:00Z', '2024-01-01T24:00:00Z',
       '9999-12-31T23:00:00-05:00',
+      // Ids and references hold no control characters.
+      'x\u0000y', 'a\tb', 'x\u007f', 'x\u0085',
     ];
     const valid = { contacts: { id: 'ok' }, interactions: { contact_id: 'c1', type: 'email_open', occurred_at: '2024-01-01' } };
     for (const kind of ['contacts', 'interactions'] as const) {

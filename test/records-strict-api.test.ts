@@ -35,6 +35,8 @@ describe('HTTP API: record bodies are typed as declared, never coerced', () => {
     { name: '2023-02-29', method: 'POST', path: '/leads', body: [{ id: 'l1', created_at: '2023-02-29T10:00:00Z' }], at: 'body[0].created_at', reason: '"2023-02-29T10:00:00Z" is not a datetime (no day 29 in 2023-02)' },
     { name: 'an interaction at +25:00', method: 'POST', path: '/interactions', body: [OPEN, { ...OPEN, occurred_at: '2024-05-01T00:00:00+25:00' }], at: 'body[1].occurred_at', reason: '"2024-05-01T00:00:00+25:00" is not a datetime (offset +25:00 is beyond ±14:00)' },
     { name: 'a property of the wrong type', method: 'POST', path: '/interactions', body: [{ ...OPEN, properties: { campaign_id: 5 } }], at: 'body[0].properties.campaign_id', reason: 'expected text (a JSON string), found the number 5' },
+    { name: 'an id with a NUL', method: 'POST', path: '/contacts', body: [{ id: 'n\u0000x' }], at: 'body[0].id', reason: '"n\\u0000x" is not an id: it holds control characters (line breaks, tabs, escapes)' },
+    { name: 'a path id with a terminal escape', method: 'PUT', path: `/contacts/${encodeURIComponent('\u001b[31mred')}`, body: { city: 'Mesa' }, at: 'path.id', reason: '"\\u001b[31mred" is not an id: it holds control characters (line breaks, tabs, escapes)' },
     { name: 'a top-level property of the wrong type', method: 'POST', path: '/interactions', body: [{ ...OPEN, page_url: true }], at: 'body[0].page_url', reason: 'expected text (a JSON string), found true' },
   ];
   for (const c of cases) {

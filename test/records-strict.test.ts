@@ -2,7 +2,9 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from '../src/engine/engine.js';
-import { jsonValueProblem, textProblem } from '../src/engine/records/value-rules.js';
+import { targetColumns } from '../src/engine/import/columns.js';
+import { buildRowChecks } from '../src/engine/import/validate.js';
+import { identifierProblem, textProblem } from '../src/engine/records/value-rules.js';
 import { checkDate, checkDateTime } from '../src/schema/instant.js';
 import type { AttributeType } from '../src/schema/types.js';
 import { SegmataError } from '../src/errors.js';
@@ -77,6 +79,20 @@ describe('record value rules: the SQL check and its JS form agree', () => {
       expect(Object.values(js)).toContain(false);
     });
   }
+});
+
+describe('the id rule: the SQL check and its JS form agree', () => {
+  it('on control characters and their neighbours', async () => {
+    const values = ['c1', 'c 1', 'c\u0000', '\u0001c', 'c\t1', 'c\n', 'c\r', 'c\u001b[31m', 'c\u001f', 'c\u007f', 'c\u0080', 'c\u009b', 'c\u00a0', 'c\u2028', '\u{1f600}'];
+    const targets = targetColumns('leads', engine.registry).filter((t) => t.identifier);
+    expect(targets.map((t) => t.name)).toEqual(['id', 'contact_id', 'account_id']);
+    const staged = await engine.store.stageRecords(values.map((v) => ({ id: v })), { columns: ['id'] });
+    const checks = buildRowChecks([{ target: targets[0]!, raw: '"c0"' }], engine.registry, engine.store);
+    const rows = await engine.store.all<{ v: string; bad: boolean }>(`SELECT c0 AS v, ${checks.bad} AS bad FROM ${staged.table} ORDER BY rowid`, checks.params);
+    expect(rows.map((r) => [r.v, r.bad])).toEqual(values.map((v) => [v, identifierProblem(v) !== undefined]));
+    expect(rows.filter((r) => r.bad)).toHaveLength(8);
+    await engine.store.run(`DROP TABLE ${staged.table}`);
+  });
 });
 
 /** Every record table, sorted: equal snapshots mean nothing was written. */
@@ -234,6 +250,35 @@ describe('CSV imports read text by the declared type, with the same ranges and d
       { id: 'e1', score: 9007199254740991, b: '0001-01-01', t: '2023-12-31 10:00:00+00' },
       { id: 'e2', score: -9007199254740991, b: '9999-12-31', t: '2024-01-01 14:00:00+00' },
     ]);
+  });
+});
+
+describe('ids hold no control characters', () => {
+  const NOT_AN_ID = 'is not an id: it holds control characters (line breaks, tabs, escapes)';
+
+  it('records given as objects: an id, an interaction id, a contact or account reference', async () => {
+    const before = await snapshot(engine);
+    const contact = await refusal(engine.upsertRecords('contacts', [{ id: 'c1' }, { id: 'c\u0000x' }, { id: 'c3', account_id: 'a\u001b[31m' }]));
+    expect(contact.issues).toEqual([
+      { path: 'records[1].id', message: `"c\\u0000x" ${NOT_AN_ID}` },
+      { path: 'records[2].account_id', message: `"a\\u001b[31m" ${NOT_AN_ID}` },
+    ]);
+    const interaction = await refusal(engine.ingestInteractions([{ ...OPEN, id: 'i\n1' }, { ...OPEN, contact_id: 'c\t1' }]));
+    expect(interaction.issues.map((i) => i.path)).toEqual(['records[0].id', 'records[1].contact_id']);
+    expect(await snapshot(engine)).toBe(before);
+    // Text attributes may hold them: a quoted CSV cell keeps its line breaks.
+    await engine.upsertRecords('contacts', [{ id: 'c1', city: 'Two\nLines' }]);
+  });
+
+  it('JSONL and CSV imports refuse them too, by line and column', async () => {
+    const jsonlError = await refusal(engine.importFile('contacts', file('c.jsonl', jsonl('{"id":"c1"}', '{"id":"c\\u0000x"}'))));
+    expect(jsonlError.issues).toEqual([{ path: 'c.jsonl:2:id', message: `column "id": "c\\u0000x" ${NOT_AN_ID}` }]);
+    const csvError = await refusal(engine.importFile('leads', file('l.csv', 'id,contact_id\nl1,c1\nl2,"c\t2"\n"l\u001b3",\n')));
+    expect(csvError.issues).toEqual([
+      { path: 'l.csv:3:contact_id', message: `column "contact_id": "c\\t2" ${NOT_AN_ID}` },
+      { path: 'l.csv:4:id', message: `column "id": "l\\u001b3" ${NOT_AN_ID}` },
+    ]);
+    expect(await snapshot(engine)).toBe(JSON.stringify({ contacts: [], accounts: [], leads: [], interactions: [], live_dirty: [] }));
   });
 });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SegmataError } from '../../errors.js';
 import { contactInteractions, getRecord, KIND_OF, searchRecords, type TimelineCursor } from '../../engine/records/read.js';
 import { ENTITY_KINDS, type EntityKind } from '../../engine/records/upsert.js';
+import { identifierProblem } from '../../engine/records/value-rules.js';
 import { jsonRow } from '../../engine/records/values.js';
 import type { ImportReport } from '../../engine/import/types.js';
 import type { RecordKind } from '../../schema/types.js';
@@ -91,6 +92,8 @@ export function registerRecordRoutes(api: FastifyInstance, { engine, settle }: A
       handler: async (request) => {
         const { id } = request.params as { id: string };
         const body = request.body as Record<string, unknown>;
+        const notAnId = identifierProblem(id);
+        if (notAnId) throw httpProblem(400, 'validation', `path.id: ${notAnId}`, [{ path: 'path.id', message: notAnId }]);
         if (body.id !== undefined && body.id !== id) throw httpProblem(400, 'validation', `body.id: "${String(body.id)}" differs from the id in the path ("${id}")`, [{ path: 'body.id', message: `expected "${id}"` }]);
         await asBody(true, () => engine.upsertRecords(kind, [{ ...body, id }]));
         await settle();

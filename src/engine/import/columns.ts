@@ -1,6 +1,7 @@
 import type { SchemaRegistry } from '../../schema/registry.js';
-import { jsonValueProblem } from '../records/value-rules.js';
+import { identifierProblem, jsonValueProblem } from '../records/value-rules.js';
 import type { AttributeType, RecordKind } from '../../schema/types.js';
+import { referencesOf } from './references.js';
 import type { ImportKind } from './types.js';
 
 /** A column an import file may carry for its kind, and what a value in it must be. */
@@ -11,6 +12,8 @@ export interface TargetColumn {
   required: boolean;
   /** The value must name a declared interaction type. */
   interactionType?: boolean;
+  /** An id, or a reference to one: no control characters (see records/value-rules). */
+  identifier?: boolean;
 }
 
 const RECORD_KIND: Readonly<Record<ImportKind, RecordKind>> = {
@@ -31,13 +34,14 @@ export function targetColumns(kind: ImportKind, registry: SchemaRegistry): Targe
     recordKind === 'interaction'
       ? [
           // An interaction's id is optional: it only makes re-sending idempotent.
-          { name: 'id', type: 'string', required: false },
-          { name: 'contact_id', type: 'string', required: true },
+          { name: 'id', type: 'string', required: false, identifier: true },
+          { name: 'contact_id', type: 'string', required: true, identifier: true },
           { name: 'type', type: 'string', required: true, interactionType: true },
           { name: 'occurred_at', type: 'datetime', required: true },
         ]
-      : [{ name: 'id', type: 'string', required: true }];
-  const attributes = registry.attributes(recordKind).map((a) => ({ name: a.name, type: a.type, required: false }));
+      : [{ name: 'id', type: 'string', required: true, identifier: true }];
+  const references = new Set(referencesOf(recordKind).map((r) => r.column));
+  const attributes = registry.attributes(recordKind).map((a): TargetColumn => ({ name: a.name, type: a.type, required: false, ...(references.has(a.name) ? { identifier: true } : {}) }));
   return [...fixed, ...attributes];
 }
 
@@ -46,8 +50,13 @@ export function targetColumns(kind: ImportKind, registry: SchemaRegistry): Targe
  * as its target's type declares, never coerced (see records/value-rules).
  */
 export function jsonValueCheck(targets: readonly TargetColumn[], columns: readonly string[]): (column: number, value: unknown) => string | undefined {
-  const byName = new Map(targets.map((t) => [t.name, t.type]));
+  const byName = new Map(targets.map((t) => [t.name, t]));
   // Unknown keys are refused by the stager itself; they never reach the check.
-  const types = columns.map((name) => byName.get(name) ?? 'string');
-  return (column, value) => jsonValueProblem(types[column] ?? 'string', value);
+  const checks = columns.map((name): ((value: unknown) => string | undefined) => {
+    const target = byName.get(name);
+    const type = target?.type ?? 'string';
+    if (!target?.identifier) return (value) => jsonValueProblem(type, value);
+    return (value) => jsonValueProblem(type, value) ?? (typeof value === 'string' ? identifierProblem(value) : undefined);
+  });
+  return (column, value) => checks[column]?.(value);
 }

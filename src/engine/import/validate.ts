@@ -1,7 +1,7 @@
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { AttributeType } from '../../schema/types.js';
 import type { SqlRunner, SqlValue, StagedFile } from '../../store/store.js';
-import { shown, textProblem } from '../records/value-rules.js';
+import { identifierProblem, shown, textProblem } from '../records/value-rules.js';
 import type { TargetColumn } from './columns.js';
 
 /** A staged column and the target it fills. */
@@ -65,7 +65,7 @@ export function presentSql(raw: string): string {
 
 /**
  * Build the row checks: missing required values, values of the wrong type, undeclared
- * interaction types. Each check keeps its own predicate to explain a bad row; the file-wide
+ * interaction types, ids holding control characters. Each check keeps its own predicate to explain a bad row; the file-wide
  * `bad` predicate, evaluated on every row, folds a column's checks into one cheaper equivalent.
  */
 export function buildRowChecks(columns: readonly StagedColumn[], registry: SchemaRegistry, db: SqlRunner): RowChecks {
@@ -99,6 +99,12 @@ export function buildRowChecks(columns: readonly StagedColumn[], registry: Schem
       });
       // No declared type is blank, so "missing or undeclared" is just "not declared".
       columnBad.push(target.required ? `NOT ${declared}` : `(${present} AND NOT ${declared})`);
+    } else if (target.identifier) {
+      // The same characters as CONTROL_CHARACTER; NULL text holds none, and coalesce keeps the
+      // predicate two-valued. Text holding one is never blank, so no presence test is needed.
+      const control = `coalesce(regexp_matches(${raw}, '[\\x00-\\x1f\\x7f]'), false)`;
+      checks.push({ column: target.name, raw, when: control, reason: (v) => identifierProblem(v ?? '') ?? `${show(v)} is not an id` });
+      columnBad.push(target.required ? `(${missing} OR ${control})` : control);
     } else if (target.required) {
       columnBad.push(missing);
     }

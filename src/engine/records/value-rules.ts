@@ -78,6 +78,18 @@ export function jsonValueProblem(type: AttributeType, value: unknown): string | 
   return `expected ${EXPECTED[type]}, found ${found(value)}`;
 }
 
+/**
+ * Control characters (C0 and DEL, as in a segment's or key's name): a NUL, a line break, a tab or
+ * a terminal escape in an id would garble lists, CSV lines and the CLI's output, and no real id
+ * holds one. Text attributes may hold them (a quoted CSV cell keeps its line breaks).
+ */
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Why text cannot be an id (or a reference to one), or undefined. */
+export function identifierProblem(text: string): string | undefined {
+  return CONTROL_CHARACTER.test(text) ? `${shown(text)} is not an id: it holds control characters (line breaks, tabs, escapes)` : undefined;
+}
+
 /** The whitespace DuckDB's numeric cast skips around a number (its `StringUtil::CharacterIsSpace`). */
 const SPACES = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
 /** Decimal notation, as the numeric cast reads it, without its digit separators (`1_000`). */
