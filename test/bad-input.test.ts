@@ -5,7 +5,7 @@ import { changedTables, fingerprint, userTables, type TableFingerprint } from '.
 import { serialise, type BadCase } from './helpers/bad-input/types.js';
 
 /**
- * The bad-input corpus (issue 19): hundreds of requests over every write route and the
+ * The bad-input corpus (issue 19): over a thousand requests over every write route and the
  * estimate route — wrong types, unknown fields, non-finite and out-of-range numbers, impossible
  * dates and offsets, deep and wide definitions, huge lists, control characters, injection
  * strings, prototype keys, malformed JSON, wrong content types, broken CSV — each answered with
@@ -112,6 +112,19 @@ describe('bad-input corpus: every refused request is a 4xx problem+json and chan
   it('holds at least 300 requests, none answered with a 5xx', () => {
     expect(sent).toBeGreaterThanOrEqual(300);
     expect(serverErrors).toBe(0);
+  });
+
+  it('covers every write route of the API (a route added later without bad cases fails here)', async () => {
+    const doc = (await s.call('GET', '/openapi.json', { role: 'viewer' })).body as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ['post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => ({ route: `${m.toUpperCase()} ${path}`, method: m.toUpperCase(), pattern: new RegExp(`^${path.replace(/^\/api\/v1/, '').replace(/\{[^}]+\}/g, '[^/]+')}$`) })),
+    );
+    expect(routes.length).toBeGreaterThan(20);
+    const cases = GROUPS.flatMap((g) => g.cases);
+    const uncovered = routes.filter((r) => !cases.some((c) => c.method === r.method && r.pattern.test(c.url.split('?')[0]!))).map((r) => r.route);
+    expect(uncovered).toEqual([]);
   });
 
   it('notices a write: the fingerprint is not blind (a good upsert changes it)', async () => {
