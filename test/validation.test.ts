@@ -264,6 +264,15 @@ describe('through the engine', () => {
     });
   });
 
+  it('estimate refuses a static segment\'s unknown members as saving does, and counts the known ones once', async () => {
+    const vip = { name: 'vip', type: 'static', members: ['nobody'] };
+    await expect(engine.segments.estimate(vip)).rejects.toMatchObject({ code: 'invalid_argument', issues: [{ path: 'members', message: 'unknown contact "nobody"' }] });
+    await expect(engine.segments.create(vip)).rejects.toMatchObject({ code: 'invalid_argument', issues: [{ path: 'members', message: 'unknown contact "nobody"' }] });
+    await engine.store.run("INSERT INTO contacts (id) VALUES ('c1')");
+    expect((await engine.segments.estimate({ ...vip, members: ['c1', 'c1'] })).total).toBe(1);
+    await engine.store.run("DELETE FROM contacts WHERE id = 'c1'");
+  });
+
   it('segments referenced by saved definitions are looked up in the database', async () => {
     await expect(engine.segments.create(dyn({ kind: 'segment', segment: 'ghost' }))).rejects.toMatchObject({
       issues: [{ path: 'query.blocks[0].segment', message: 'unknown segment "ghost"' }],

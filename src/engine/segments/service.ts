@@ -362,8 +362,10 @@ export class SegmentService {
     const def = validateDefinition({ ...shape, id }, this.ctx, all);
     const started = performance.now();
     if (def.type === 'static') {
-      const n = def.members ? new Set(def.members).size : 0;
-      return { total: n, blocks: [], ms: performance.now() - started };
+      // As saving would: members that are no contact are refused, not counted.
+      const members = [...new Set(def.members ?? [])];
+      await checkContactsExist(reads, members);
+      return { total: members.length, blocks: [], ms: performance.now() - started };
     }
     const compiled = compileCounts(def.query!, compileContext(this.ctx, all, this.now()));
     const [row] = await reads.all<Record<string, number>>(compiled.sql, compiled.params);
