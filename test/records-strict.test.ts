@@ -5,6 +5,7 @@ import type { Engine } from '../src/engine/engine.js';
 import { targetColumns } from '../src/engine/import/columns.js';
 import { buildRowChecks } from '../src/engine/import/validate.js';
 import { identifierProblem, textProblem } from '../src/engine/records/value-rules.js';
+import { ISO_DATE, ISO_DATETIME, parseInstant } from '../src/definition/operators.js';
 import { checkDate, checkDateTime } from '../src/schema/instant.js';
 import type { AttributeType } from '../src/schema/types.js';
 import { SegmataError } from '../src/errors.js';
@@ -79,6 +80,20 @@ describe('record value rules: the SQL check and its JS form agree', () => {
       expect(Object.values(js)).toContain(false);
     });
   }
+});
+
+describe('one set of date rules: records and definitions', () => {
+  it('a definition value and a record value in both grammars read the same instant, or are both refused', () => {
+    // The grammars differ in form only: a definition may leave out the seconds or write 9
+    // fractional digits, a record may put a space for the T or leave out the offset's minutes.
+    const recordForm = /T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})$/;
+    const both = [...AWKWARD.date, ...AWKWARD.datetime].filter((v) => ISO_DATE.test(v) || (ISO_DATETIME.test(v) && recordForm.test(v)));
+    expect(both.length).toBeGreaterThan(20);
+    for (const v of both) {
+      const record = ISO_DATE.test(v) ? checkDate(v) : checkDateTime(v);
+      expect([v, parseInstant(v)]).toEqual([v, record.ok ? record.ms : undefined]);
+    }
+  });
 });
 
 describe('the id rule: the SQL check and its JS form agree', () => {

@@ -1,6 +1,6 @@
 import type { Operator } from './ast.js';
+import { checkDate, checkDateTimeParts } from '../schema/instant.js';
 import type { AttributeType } from '../schema/types.js';
-import { DEFINITION_LIMITS } from './limits.js';
 
 /** Every operator of SPEC §2 plus documented extensions (`in_month`). */
 export const OPERATORS: readonly Operator[] = [
@@ -56,52 +56,23 @@ export const TIME_UNIT_MS = {
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-const DATE_PARTS = /^(\d{4})-(\d{2})-(\d{2})/;
-const TIME_PARTS = /T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2}):?(\d{2}))$/;
-
-/** Epoch ms of a UTC date and time; `Date.UTC` would read years 0-99 as 1900-1999. */
-function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, minute, second, ms);
-  return d.getTime();
-}
-
-/** The first instant of year 0001 and the first after year 9999, in UTC. */
-const FIRST_MS = utcMs(DEFINITION_LIMITS.minYear, 1, 1);
-const AFTER_LAST_MS = utcMs(DEFINITION_LIMITS.maxYear + 1, 1, 1);
-
-function daysIn(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
+/** ISO_DATETIME in parts. */
+const DATETIME_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
  * Parse an ISO date or zoned date-time to epoch ms; a date is its midnight UTC. Only real
- * calendar dates and times: years 0001-9999, hours 00-23, minutes and seconds 00-59, offsets
- * within ±14:00, and an instant that falls within years 0001-9999 in UTC too (the same
- * range the records hold, so the database reads every bound instant back).
+ * calendar dates and times, by the rules record values follow too (schema/instant): years
+ * 0001-9999, hours 00-23, minutes and seconds 00-59, offsets within ±14:00, and an instant
+ * that falls within years 0001-9999 in UTC too (so the database reads every bound instant back).
  */
 export function parseInstant(s: string): number | undefined {
-  const isDate = ISO_DATE.test(s);
-  if (!isDate && !ISO_DATETIME.test(s)) return undefined;
-  const [, y, mo, d] = DATE_PARTS.exec(s)!.map(Number) as [number, number, number, number];
-  if (y < DEFINITION_LIMITS.minYear || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return undefined;
-  if (isDate) return utcMs(y, mo, d);
-  const t = TIME_PARTS.exec(s);
-  if (!t) return undefined;
-  const [, hh, mm, ss, fraction, zone, sign, oh, om] = t;
-  const hour = Number(hh);
-  const minute = Number(mm);
-  const second = Number(ss ?? 0);
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
-  let offset = 0;
-  if (zone !== 'Z') {
-    if (Number(om) > 59) return undefined;
-    offset = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
-    if (Math.abs(offset) > DEFINITION_LIMITS.maxOffsetMinutes) return undefined;
+  if (ISO_DATE.test(s)) {
+    const date = checkDate(s);
+    return date.ok ? date.ms : undefined;
   }
-  const millis = Number((fraction ?? '').slice(0, 3).padEnd(3, '0'));
-  const ms = utcMs(y, mo, d, hour, minute, second, millis) - offset * 60_000;
-  return ms < FIRST_MS || ms >= AFTER_LAST_MS ? undefined : ms;
+  const m = DATETIME_PARTS.exec(s);
+  if (!m) return undefined;
+  const [, year, month, day, hour, minute, second, fraction, zone] = m as unknown as [string, string, string, string, string, string, string | undefined, string | undefined, string];
+  const instant = checkDateTimeParts({ year, month, day, hour, minute, second, fraction, zone });
+  return instant.ok ? instant.ms : undefined;
 }

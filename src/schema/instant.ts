@@ -19,7 +19,7 @@
 export type Checked = { ok: true; ms: number } | { ok: false; reason: string };
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2})(?::?(\d{2}))?))?$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}(?::?\d{2})?))?$/;
 
 export const DATE_EXPECTED = 'expected YYYY-MM-DD';
 export const DATETIME_EXPECTED = 'expected ISO 8601 with a zone, e.g. 2024-05-01T09:30:00Z, or a date';
@@ -68,30 +68,62 @@ export function checkDate(text: string): Checked {
   return problem ? fail(problem) : { ok: true, ms: utcMs(Number(y), Number(mo), Number(d)) };
 }
 
+/**
+ * A date-time's parts as a grammar matched them (digits as written; absent parts undefined). The
+ * records' grammar is `checkDateTime`'s; a segment definition's values have a grammar of their
+ * own (definition/operators) and share these rules.
+ */
+export interface DateTimeParts {
+  year: string;
+  month: string;
+  day: string;
+  hour?: string | undefined;
+  minute?: string | undefined;
+  second?: string | undefined;
+  /** The digits after the decimal point. */
+  fraction?: string | undefined;
+  /** `Z`, `+hh:mm`, `-hhmm`, `+hh`, as written; undefined for a date alone (midnight UTC). */
+  zone?: string | undefined;
+}
+
+const ZONE = /^([+-])(\d{2}):?(\d{2})?$/;
+
+/**
+ * The rules of an instant, whatever its grammar: year 0001–9999, a real calendar day, hours
+ * 00–23, minutes and seconds 00–59, an offset within ±14:00, and the instant within years
+ * 0001–9999 in UTC too. Fractions are kept to the millisecond.
+ */
+export function checkDateTimeParts(p: DateTimeParts): Checked {
+  const problem = dateProblem(p.year, p.month, p.day);
+  if (problem) return fail(problem);
+  const hour = Number(p.hour ?? 0);
+  const minute = Number(p.minute ?? 0);
+  const second = Number(p.second ?? 0);
+  if (hour > 23) return fail(`hour ${p.hour} does not exist (00–23)`);
+  if (minute > 59) return fail(`minute ${p.minute} does not exist (00–59)`);
+  if (second > 59) return fail(`second ${p.second} does not exist (00–59)`);
+  let offset = 0;
+  if (p.zone !== undefined && p.zone !== 'Z') {
+    const z = ZONE.exec(p.zone);
+    if (!z) return fail(`offset ${p.zone} is not ±hh:mm`);
+    const minutes = Number(z[3] ?? 0);
+    if (minutes > 59) return fail(`offset ${p.zone} does not exist (its minutes are 00–59)`);
+    offset = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + minutes);
+    if (Math.abs(offset) > MAX_OFFSET_MINUTES) return fail(`offset ${p.zone} is beyond ±14:00`);
+  }
+  const millis = Number((p.fraction ?? '').slice(0, 3).padEnd(3, '0'));
+  const ms = utcMs(Number(p.year), Number(p.month), Number(p.day), hour, minute, second, millis) - offset * 60_000;
+  if (ms < FIRST_MS || ms >= AFTER_LAST_MS) return fail('the instant falls outside years 0001–9999 in UTC');
+  return { ok: true, ms };
+}
+
 /** A `datetime` value (see above): a zoned date-time, or a date meaning its midnight UTC. */
 export function checkDateTime(text: string): Checked {
   const m = DATETIME.exec(text);
   if (!m) return fail(DATETIME_EXPECTED);
-  const [, y, mo, d, hh, mm, ss, fraction, zone, sign, oh, om] = m as unknown as (string | undefined)[];
-  const problem = dateProblem(y as string, mo as string, d as string);
-  if (problem) return fail(problem);
-  const hour = Number(hh ?? 0);
-  const minute = Number(mm ?? 0);
-  const second = Number(ss ?? 0);
-  if (hour > 23) return fail(`hour ${hh} does not exist (00–23)`);
-  if (minute > 59) return fail(`minute ${mm} does not exist (00–59)`);
-  if (second > 59) return fail(`second ${ss} does not exist (00–59)`);
+  const [, year, month, day, hour, minute, second, fraction, zone] = m as unknown as [string, string, string, string, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined];
   if (fraction !== undefined && fraction.length > MAX_FRACTION_DIGITS) {
     return fail(`${fraction.length} fractional digits; at most ${MAX_FRACTION_DIGITS} (microseconds) are kept`);
   }
-  let offset = 0;
-  if (zone !== undefined && zone !== 'Z') {
-    const minutes = Number(om ?? 0);
-    if (minutes > 59) return fail(`offset ${zone} does not exist (its minutes are 00–59)`);
-    offset = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + minutes);
-    if (Math.abs(offset) > MAX_OFFSET_MINUTES) return fail(`offset ${zone} is beyond ±14:00`);
-  }
-  const ms = utcMs(Number(y), Number(mo), Number(d), hour, minute, second, Number((fraction ?? '').slice(0, 3).padEnd(3, '0'))) - offset * 60_000;
-  if (ms < FIRST_MS || ms >= AFTER_LAST_MS) return fail('the instant falls outside years 0001–9999 in UTC');
-  return { ok: true, ms };
+  return checkDateTimeParts({ year, month, day, hour, minute, second, fraction, zone });
 }
