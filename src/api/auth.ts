@@ -28,7 +28,8 @@ export class KeyCache {
   async find(secret: string): Promise<ApiKey | undefined> {
     let key = this.known.get(secret);
     if (key === undefined) {
-      key = (await findKey(this.store, secret)) ?? null;
+      // On a read connection: a key's first request does not queue behind the writers (an import).
+      key = (await findKey(this.store.reader(), secret)) ?? null;
       // Unknown secrets are not remembered: a flood of random ones must not grow the map.
       if (key) this.known.set(secret, key);
     }

@@ -9,7 +9,7 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
 
 /** How long an admitted evaluation waits at most for the writes under way to be answered. */
-const WRITE_PRIORITY_MS = 250;
+const WRITE_PRIORITY_MS = 1000;
 
 /**
  * A duration as `--query-timeout` and SEGMATA_QUERY_TIMEOUT take it: `10s`, `1500ms`, `2m`, or

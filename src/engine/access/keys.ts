@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SegmataError } from '../../errors.js';
-import type { Store } from '../../store/store.js';
+import type { SqlRunner, Store } from '../../store/store.js';
 
 /** What a key may do: viewer reads; editor also changes data and segments; admin also keys, webhooks and schema. */
 export type Role = 'viewer' | 'editor' | 'admin';
@@ -56,7 +56,7 @@ export async function listKeys(store: Store): Promise<ApiKey[]> {
 }
 
 /** The active key a presented secret is, if any. */
-export async function findKey(store: Store, presented: string): Promise<ApiKey | undefined> {
+export async function findKey(store: SqlRunner, presented: string): Promise<ApiKey | undefined> {
   if (!presented.startsWith(KEY_PREFIX)) return undefined;
   const [row] = await store.all<KeyRow>('SELECT id, prefix, role, name, created_at, revoked_at FROM api_keys WHERE hash = $1 AND revoked_at IS NULL', [hashOf(presented)]);
   return row ? fromRow(row) : undefined;
