@@ -33,7 +33,7 @@ function expectProblem(res: { status: number; body: any; headers: Headers; text:
   expect(res.text).not.toMatch(/\n\s+at |duckdb|SELECT /i);
 }
 
-/** Leftovers an interrupted read must not leave on any read connection: open transactions, temp tables. */
+/** Leftovers an interrupted read must not leave on a read connection: temporary tables (reads there never open a transaction). */
 async function leftovers(s: TestServer): Promise<unknown[]> {
   const reads = s.engine.store.reader();
   // Several reads, so each read connection of the pool answers at least once.
