@@ -168,7 +168,8 @@ export class Engine {
   /** The membership change log of a segment, oldest first. */
   async changes(segmentId: string, since?: Date, afterSeq = 0): Promise<ChangeRow[]> {
     await this.segments.get(segmentId);
-    return changesSince(this.store, segmentId, since, afterSeq, 10_000);
+    // On a read connection: up to 10,000 rows of the log, not read behind the writers.
+    return changesSince(this.store.reader(), segmentId, since, afterSeq, 10_000);
   }
 
   /** Import a CSV or JSONL file of `kind` (SPEC §1); all-or-nothing unless `skipBadRows`. */

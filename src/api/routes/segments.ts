@@ -444,7 +444,8 @@ export function registerSegmentRoutes(api: FastifyInstance, { engine, settle, ev
     handler: async (request) => {
       const { id } = request.params as { id: string };
       await segments.get(id);
-      const points = await memberHistory(engine.store, id, (request.query as { bucket: HistoryBucket }).bucket);
+      // A scan of the segment's change log: on a read connection, not behind the writers.
+      const points = await memberHistory(engine.store.reader(), id, (request.query as { bucket: HistoryBucket }).bucket);
       return { items: points.map((p) => ({ ...p, at: p.at.toISOString() })) };
     },
   });

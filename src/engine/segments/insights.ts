@@ -1,5 +1,5 @@
 import { TABLES } from '../../schema/defaults.js';
-import type { Row, SqlRunner, SqlValue, Store } from '../../store/store.js';
+import type { Row, SqlRunner, SqlValue } from '../../store/store.js';
 
 export interface MemberPage {
   /** Members in contact-id order, with their contact attributes. */
@@ -84,7 +84,7 @@ export interface HistoryPoint {
  * Member count over time, from the change log: per bucket the entries, exits and the count at
  * its end (the running sum of every entry and exit since the segment's first).
  */
-export async function memberHistory(store: Store, segmentId: string, bucket: HistoryBucket): Promise<HistoryPoint[]> {
+export async function memberHistory(store: SqlRunner, segmentId: string, bucket: HistoryBucket): Promise<HistoryPoint[]> {
   const rows = await store.all<{ bucket_start: Date; entered: number; exited: number; members: number }>(
     `SELECT bucket_start, entered, exited, CAST(sum(entered - exited) OVER (ORDER BY bucket_start) AS BIGINT) AS members FROM (
        SELECT date_trunc('${bucket}', changed_at) AS bucket_start,
