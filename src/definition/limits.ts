@@ -18,10 +18,8 @@ export const DEFINITION_LIMITS = {
   maxCount: Number.MAX_SAFE_INTEGER,
   /** The longest duration (`window.last`, `in_last`): 100 years (of 365.25 days), per unit. */
   maxDuration: { minutes: 52_596_000, hours: 876_600, days: 36_525, weeks: 5_217 },
-  /** Dates and date-times: written years, and offsets from UTC. */
-  minYear: 1,
-  maxYear: 9_999,
-  maxOffsetMinutes: 14 * 60,
+  // Dates and date-times follow the records' one set of rules (years 0001-9999, offsets within
+  // ±14:00): src/schema/instant.ts, which parseInstant applies.
 } as const;
 
 /**
