@@ -109,4 +109,27 @@ describe('compileNextChanges ≡ nextChangeAt (property)', () => {
     expect(compiled.sql).not.toContain('email_open');
     expect(await sqlDue(query, context(NOW))).toEqual([{ contact_id: 'c1', due_at: new Date(NOW.getTime() + 5 * DAY) }]);
   });
+
+  it('schedules a relative window at both edges: entering at t + to_ago, leaving at t + from_ago', async () => {
+    await clearData(engine);
+    const at = (days: number): string => new Date(NOW.getTime() - days * DAY).toISOString();
+    await seed(engine, {
+      contacts: [{ id: 'c1' }, { id: 'c2' }, { id: 'c3' }, { id: 'c4' }],
+      interactions: [
+        { contact_id: 'c1', type: 'email_open', occurred_at: at(10) }, // enters in 20 days
+        { contact_id: 'c2', type: 'email_open', occurred_at: at(40) }, // inside, leaves in 50 days
+        { contact_id: 'c3', type: 'email_open', occurred_at: at(90) }, // exactly 90 days old: out for good
+        { contact_id: 'c4', type: 'email_open', occurred_at: at(30) }, // exactly 30 days old: inside, leaves in 60 days
+      ],
+    });
+    const query: Query = {
+      blocks: [{ kind: 'behavioral', interaction: 'email_open', window: { from_ago: { amount: 90, unit: 'days' }, to_ago: { amount: 30, unit: 'days' } } }],
+    };
+    const rows = (await sqlDue(query, context(NOW))).sort((a, b) => a.contact_id.localeCompare(b.contact_id));
+    expect(rows).toEqual([
+      { contact_id: 'c1', due_at: new Date(NOW.getTime() + 20 * DAY) },
+      { contact_id: 'c2', due_at: new Date(NOW.getTime() + 50 * DAY) },
+      { contact_id: 'c4', due_at: new Date(NOW.getTime() + 60 * DAY) },
+    ]);
+  });
 });

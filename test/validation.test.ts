@@ -114,6 +114,9 @@ describe('shape (JSON schema)', () => {
     ['window amount below 1', behavioral({ window: { last: { amount: 0, unit: 'days' } } }), { path: 'query.blocks[0].window.last.amount', message: 'must be at least 1, got 0' }],
     ['window unit unknown', behavioral({ window: { last: { amount: 3, unit: 'months' } } }), { path: 'query.blocks[0].window.last.unit', message: 'unknown value "months" (expected one of: minutes, hours, days, weeks)' }],
     ['window with from but no to', behavioral({ window: { from: '2024-01-01' } }), { path: 'query.blocks[0].window.to', message: 'required field "to" is missing' }],
+    ['relative window without to_ago', behavioral({ window: { from_ago: { amount: 90, unit: 'days' } } }), { path: 'query.blocks[0].window.to_ago', message: 'required field "to_ago" is missing' }],
+    ['relative window with a zero edge', behavioral({ window: { from_ago: { amount: 90, unit: 'days' }, to_ago: { amount: 0, unit: 'days' } } }), { path: 'query.blocks[0].window.to_ago.amount', message: 'must be at least 1, got 0' }],
+    ['relative window mixed with a fixed one', behavioral({ window: { from_ago: { amount: 90, unit: 'days' }, to_ago: { amount: 30, unit: 'days' }, to: '2024-06-01' } }), { path: 'query.blocks[0].window.to', message: 'unknown field "to"' }],
   ])('%s', (_title, input, expected) => {
     expect(issuesOf(input)).toEqual([expected]);
   });
@@ -191,8 +194,17 @@ describe('behavioral blocks', () => {
     ['window from after to', { window: { from: '2024-06-02', to: '2024-06-01T23:59:59Z' } }, { path: 'query.blocks[0].window', message: '"from" is after "to"' }],
     ['window from unparseable', { window: { from: 'last tuesday', to: '2024-06-01' } }, { path: 'query.blocks[0].window.from', message: 'expected an ISO 8601 date (2024-05-31) or date-time with zone (2024-05-31T12:00:00Z), got "last tuesday"' }],
     ['window to not a date', { window: { from: '2024-06-01', to: '2024-13-01' } }, { path: 'query.blocks[0].window.to', message: `"2024-13-01" is not a real date or time ${RANGE}` }],
+    ['relative window from_ago as long as to_ago', { window: { from_ago: { amount: 30, unit: 'days' }, to_ago: { amount: 30, unit: 'days' } } }, { path: 'query.blocks[0].window', message: '"from_ago" (30 days) must be longer than "to_ago" (30 days)' }],
+    ['relative window from_ago shorter than to_ago', { window: { from_ago: { amount: 30, unit: 'days' }, to_ago: { amount: 90, unit: 'days' } } }, { path: 'query.blocks[0].window', message: '"from_ago" (30 days) must be longer than "to_ago" (90 days)' }],
+    // Compared in milliseconds, not by amount: 1 week is shorter than 8 days.
+    ['relative window from_ago 1 week, to_ago 8 days', { window: { from_ago: { amount: 1, unit: 'weeks' }, to_ago: { amount: 8, unit: 'days' } } }, { path: 'query.blocks[0].window', message: '"from_ago" (1 week) must be longer than "to_ago" (8 days)' }],
   ])('%s', (_title, extra, expected) => {
     expect(issuesOf(dyn({ kind: 'behavioral', interaction: 'email_open', ...extra }))).toEqual([expected]);
+  });
+
+  it('a relative window whose from_ago is longer, in any units, is accepted', () => {
+    expect(issuesOf(dyn({ kind: 'behavioral', interaction: 'email_open', window: { from_ago: { amount: 8, unit: 'days' }, to_ago: { amount: 1, unit: 'weeks' } } }))).toEqual([]);
+    expect(issuesOf(dyn({ kind: 'behavioral', interaction: 'email_open', window: { from_ago: { amount: 90, unit: 'days' }, to_ago: { amount: 30, unit: 'days' } } }))).toEqual([]);
   });
 });
 
@@ -363,6 +375,10 @@ describe('bounds (DEFINITION_LIMITS): each just inside and just past', () => {
   it.each(Object.entries(DEFINITION_LIMITS.maxDuration))('a duration in %s is at most 100 years (%i)', (unit, max) => {
     expect(issuesOf(behavioral({ window: { last: { amount: max, unit } } }))).toEqual([]);
     expect(one(issuesOf(behavioral({ window: { last: { amount: max + 1, unit } } })))).toEqual({ path: 'query.blocks[0].window.last.amount', message: `must be at most ${max} (100 years), got ${max + 1}` });
+    const edge = { amount: 1, unit: 'minutes' };
+    expect(issuesOf(behavioral({ window: { from_ago: { amount: max, unit }, to_ago: edge } }))).toEqual([]);
+    expect(one(issuesOf(behavioral({ window: { from_ago: { amount: max + 1, unit }, to_ago: edge } })))).toEqual({ path: 'query.blocks[0].window.from_ago.amount', message: `must be at most ${max} (100 years), got ${max + 1}` });
+    expect(issuesOf(behavioral({ window: { from_ago: { amount: max + 1, unit }, to_ago: { amount: max + 1, unit } } })).map((i) => i.path).sort()).toEqual(['query.blocks[0].window.from_ago.amount', 'query.blocks[0].window.to_ago.amount']);
     expect(issuesOf(prof(cmp('created_at', 'in_last', { amount: max, unit })))).toEqual([]);
     expect(one(issuesOf(prof(cmp('created_at', 'not_in_last', { amount: max + 1, unit }))))).toEqual({
       path: 'query.blocks[0].where.value',
@@ -477,6 +493,7 @@ describe('evaluation: what validation accepts runs, on data (once 500s)', () => 
 
   it('a window of exactly 100 years and a count of 2^53 - 1 evaluate', async () => {
     expect(await total({ kind: 'behavioral', interaction: 'email_open', window: { last: { amount: 36_525, unit: 'days' } }, count: { op: 'gte', value: 2 } })).toBe(1);
+    expect(await total({ kind: 'behavioral', interaction: 'email_open', window: { from_ago: { amount: 36_525, unit: 'days' }, to_ago: { amount: 1, unit: 'minutes' } }, count: { op: 'gte', value: 2 } })).toBe(1);
     expect(await total({ kind: 'behavioral', interaction: 'email_open', count: { op: 'lt', value: Number.MAX_SAFE_INTEGER } })).toBe(7);
     expect(await total(cmp('created_at', 'not_in_last', { amount: 5_217, unit: 'weeks' }))).toBe(0);
   });

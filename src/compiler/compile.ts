@@ -1,5 +1,5 @@
 import type { Block, BehavioralBlock, Comparison, Condition, Duration, Query, Relation, Scalar, Window } from '../definition/ast.js';
-import { DEFAULT_COUNT, countAdmitsZero, isComparison } from '../definition/ast.js';
+import { DEFAULT_COUNT, countAdmitsZero, isComparison, isRelativeWindow } from '../definition/ast.js';
 import { TIME_UNIT_MS, parseInstant } from '../definition/operators.js';
 import { SegmataError } from '../errors.js';
 import { TABLES } from '../schema/defaults.js';
@@ -211,6 +211,10 @@ export class SegmentCompiler {
   private window(w: Window | undefined, column: string, nowMs: number): string[] {
     if (!w) return [];
     if ('last' in w) return [`${column} > ${this.instantParam(nowMs - durationMs(w.last))}`];
+    if (isRelativeWindow(w)) {
+      // (now - from_ago, now - to_ago] (SPEC §5.5).
+      return [`${column} > ${this.instantParam(nowMs - durationMs(w.from_ago))}`, `${column} <= ${this.instantParam(nowMs - durationMs(w.to_ago))}`];
+    }
     return [`${column} >= ${this.instantParam(parseInstant(w.from)!)}`, `${column} <= ${this.instantParam(parseInstant(w.to)!)}`];
   }
 

@@ -1,5 +1,5 @@
 import type { BehavioralBlock, Block, Comparison, Condition, Duration, Query } from '../definition/ast.js';
-import { isComparison } from '../definition/ast.js';
+import { isComparison, isRelativeWindow } from '../definition/ast.js';
 import { parseInstant } from '../definition/operators.js';
 import { SegmataError } from '../errors.js';
 import { TABLES } from '../schema/defaults.js';
@@ -10,7 +10,8 @@ import { SegmentCompiler, durationMs } from './compile.js';
  * When can a segment's verdict for a contact change with no data change, only time passing?
  * The candidate instants (SPEC §2 windows), all strictly after `now`:
  * - an interaction at t counted by a window `last d`: t (a future-dated one starts counting)
- *   and t + d (at that instant it is out); by a from/to window or none: t, if the window holds t;
+ *   and t + d (at that instant it is out); by a window `from_ago f, to_ago d`: t + d (in) and
+ *   t + f (out); by a from/to window or none: t, if the window holds t;
  * - `in_last` / `not_in_last` d on a date(time) value a: a and a + d;
  * - `in_month "current"` on a value of month m: the next start of a month at which
  *   "month of now = m" flips (the start of month m, or of the month after it);
@@ -148,6 +149,11 @@ class NextChangeCompiler {
     } else if ('last' in w) {
       inWindow = `${t} > ${this.instant(this.ctx.now.getTime() - durationMs(w.last))}`;
       due = `CASE WHEN ${t} > ${this.nowParam} THEN ${t} ELSE ${this.plus(t, w.last)} END`;
+    } else if (isRelativeWindow(w)) {
+      // In (now - from_ago, now - to_ago] while now is in [t + to_ago, t + from_ago).
+      const enters = this.plus(t, w.to_ago);
+      inWindow = `${t} > ${this.instant(this.ctx.now.getTime() - durationMs(w.from_ago))}`;
+      due = `CASE WHEN ${enters} > ${this.nowParam} THEN ${enters} ELSE ${this.plus(t, w.from_ago)} END`;
     } else {
       inWindow = `${t} > ${this.nowParam} AND ${t} >= ${this.instant(parseInstant(w.from)!)} AND ${t} <= ${this.instant(parseInstant(w.to)!)}`;
       due = t;

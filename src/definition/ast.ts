@@ -63,7 +63,19 @@ export interface Count {
   value: number;
 }
 
-export type Window = { last: Duration } | { from: string; to: string };
+/** The last d; a fixed range [from, to]; or (SPEC §5.5) relative to now: (now - from_ago, now - to_ago]. */
+export type Window = { last: Duration } | { from: string; to: string } | RelativeWindow;
+
+export interface RelativeWindow {
+  /** The far edge (exclusive): longer than `to_ago`. */
+  from_ago: Duration;
+  /** The near edge (inclusive). */
+  to_ago: Duration;
+}
+
+export function isRelativeWindow(w: Window): w is RelativeWindow {
+  return 'from_ago' in w;
+}
 
 interface BlockBase {
   /** Absent on the first block of a list; required on every later one. */

@@ -2,10 +2,11 @@ import type { Issue } from '../errors.js';
 import { SegmataError } from '../errors.js';
 import type { SchemaRegistry } from '../schema/registry.js';
 import type { AttributeType, RecordKind } from '../schema/types.js';
-import type { Block, Comparison, Condition, SegmentDefinition, Window } from './ast.js';
-import { isComparison, referencedSegments } from './ast.js';
+import type { Block, Comparison, Condition, Duration, SegmentDefinition, Window } from './ast.js';
+import { isComparison, isRelativeWindow, referencedSegments } from './ast.js';
+import { describeDuration } from './describe.js';
 import { DEFINITION_LIMITS } from './limits.js';
-import { ISO_DATE, ISO_DATETIME, OPERATORS_BY_TYPE, parseInstant, valueShape } from './operators.js';
+import { ISO_DATE, ISO_DATETIME, OPERATORS_BY_TYPE, TIME_UNIT_MS, parseInstant, valueShape } from './operators.js';
 
 /** What validation needs to know about other segments. */
 export interface SegmentLookup {
@@ -142,6 +143,14 @@ function checkCondition(c: Condition, start: RecordKind, path: string, ctx: Chec
 
 function checkWindow(w: Window, path: string, issues: Issue[]): void {
   if ('last' in w) return; // fully checked by the JSON schema, its length too
+  if (isRelativeWindow(w)) {
+    // Each edge's length is checked by the JSON schema; their order here (SPEC §5.5).
+    const ms = (d: Duration): number => d.amount * TIME_UNIT_MS[d.unit];
+    if (!(ms(w.from_ago) > ms(w.to_ago))) {
+      issues.push({ path, message: `"from_ago" (${describeDuration(w.from_ago)}) must be longer than "to_ago" (${describeDuration(w.to_ago)})` });
+    }
+    return;
+  }
   const fromProblem = instantProblem(w.from);
   const toProblem = instantProblem(w.to);
   if (fromProblem) issues.push({ path: `${path}.from`, message: fromProblem });

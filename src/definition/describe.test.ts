@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Block } from './ast.js';
+import type { Block, Count, Duration } from './ast.js';
 import { asSentence, describeBlocks, describeCondition, outlineBlocks, outlineText } from './describe.js';
 import { makeLabels } from '../schema/labels.js';
 
@@ -60,6 +60,15 @@ describe('a definition in plain words', () => {
     expect(describeBlocks(counted('lt', 1))).toBe('contacts with no Email opened in the last 1 day');
     expect(describeBlocks(counted('lte', 2))).toBe('contacts with Email opened at most 2 times in the last 1 day (including none)');
     expect(describeBlocks(counted('eq', 1))).toBe('contacts with Email opened exactly once in the last 1 day');
+  });
+
+  it('says a window relative to now as "between … and … ago"', () => {
+    const lapsed = (from_ago: Duration, to_ago: Duration, count?: Count): Block[] => [
+      { kind: 'behavioral', interaction: 'email_open', window: { from_ago, to_ago }, ...(count ? { count } : {}) },
+    ];
+    expect(describeBlocks(lapsed({ amount: 90, unit: 'days' }, { amount: 30, unit: 'days' }))).toBe('contacts with Email opened at least once between 90 and 30 days ago');
+    expect(describeBlocks(lapsed({ amount: 2, unit: 'weeks' }, { amount: 1, unit: 'days' }))).toBe('contacts with Email opened at least once between 2 weeks and 1 day ago');
+    expect(describeBlocks(lapsed({ amount: 90, unit: 'days' }, { amount: 30, unit: 'days' }, { op: 'eq', value: 0 }))).toBe('contacts with no Email opened between 90 and 30 days ago');
   });
 
   it('keeps the top level of a condition bare and a lone negation readable', () => {

@@ -1,5 +1,5 @@
 import type { Block, Comparison, Condition, Count, Duration, Operator, Relation, Window } from './ast.js';
-import { DEFAULT_COUNT, countAdmitsZero, isComparison } from './ast.js';
+import { DEFAULT_COUNT, countAdmitsZero, isComparison, isRelativeWindow } from './ast.js';
 import { DEFAULT_LABELS, pathLabel, type Labels } from '../schema/labels.js';
 import type { RecordKind } from '../schema/types.js';
 
@@ -80,6 +80,11 @@ export function describeCondition(c: Condition, labels: Labels = DEFAULT_LABELS,
 function describeWindow(w: Window | undefined): string {
   if (!w) return '';
   if ('last' in w) return ` in the last ${describeDuration(w.last)}`;
+  if (isRelativeWindow(w)) {
+    // "between 90 and 30 days ago"; the unit once when both edges share it.
+    if (w.from_ago.unit === w.to_ago.unit) return ` between ${w.from_ago.amount} and ${w.to_ago.amount} ${w.to_ago.unit} ago`;
+    return ` between ${describeDuration(w.from_ago)} and ${describeDuration(w.to_ago)} ago`;
+  }
   return ` between ${w.from} and ${w.to}`;
 }
 

@@ -84,9 +84,18 @@ const block = {
             if: { required: ['last'] },
             then: { required: ['last'], additionalProperties: false, properties: { last: duration } },
             else: {
-              required: ['from', 'to'],
-              additionalProperties: false,
-              properties: { from: { type: 'string' }, to: { type: 'string' } },
+              // Relative to now (SPEC §5.5) as soon as either edge of it is named.
+              if: { anyOf: [{ required: ['from_ago'] }, { required: ['to_ago'] }] },
+              then: {
+                required: ['from_ago', 'to_ago'],
+                additionalProperties: false,
+                properties: { from_ago: duration, to_ago: duration },
+              },
+              else: {
+                required: ['from', 'to'],
+                additionalProperties: false,
+                properties: { from: { type: 'string' }, to: { type: 'string' } },
+              },
             },
           },
           count: {

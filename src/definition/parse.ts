@@ -61,7 +61,7 @@ function describeError(e: ErrorObject, root: unknown): Issue | undefined {
       return { path, message: `must be at least ${String(p.limit)}, got ${JSON.stringify(value)}` };
     case 'maximum': {
       // Durations are bounded per unit, at 100 years.
-      const span = path.endsWith('.last.amount') ? ' (100 years)' : '';
+      const span = /\.(last|from_ago|to_ago)\.amount$/.test(path) ? ' (100 years)' : '';
       return { path, message: `must be at most ${String(p.limit)}${span}, got ${JSON.stringify(value)}` };
     }
     case 'maxItems':

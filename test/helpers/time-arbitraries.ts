@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Block, Comparison, Condition, Duration, Query, Relation } from '../../src/definition/ast.js';
+import { TIME_UNIT_MS } from '../../src/definition/operators.js';
 import { DEFAULT_ATTRIBUTES, STANDARD_INTERACTION_TYPES } from '../../src/schema/defaults.js';
 import { SchemaRegistry } from '../../src/schema/registry.js';
 import type { AttributeDef } from '../../src/schema/types.js';
@@ -68,6 +69,10 @@ function timedBlockArb(now: Date): fc.Arbitrary<Block> {
       window: fc.option(
         fc.oneof(
           durationArb.map((last) => ({ last })),
+          // Relative to now (SPEC §5.5): the longer of two distinct durations is `from_ago`.
+          fc
+            .uniqueArray(durationArb, { minLength: 2, maxLength: 2, selector: (d) => d.amount * TIME_UNIT_MS[d.unit] })
+            .map(([a, b]) => (a!.amount * TIME_UNIT_MS[a!.unit] > b!.amount * TIME_UNIT_MS[b!.unit] ? { from_ago: a!, to_ago: b! } : { from_ago: b!, to_ago: a! })),
           fc.constant({ from: new Date(now.getTime() - 10 * 86_400_000).toISOString(), to: new Date(now.getTime() + 86_400_000).toISOString() }),
         ),
         { nil: undefined },

@@ -216,6 +216,8 @@ export function conditionArb(attrs: readonly AttrSpec[], p: Pools, depth: number
   );
 }
 
+const durationMs = (d: Duration): number => d.amount * TIME_UNIT_MS[d.unit];
+
 function windowArb(p: Pools): fc.Arbitrary<Window> {
   return fc.oneof(
     durationArb.map((last): Window => ({ last })),
@@ -223,6 +225,11 @@ function windowArb(p: Pools): fc.Arbitrary<Window> {
       const [from, to] = parseInstant(a)! <= parseInstant(b)! ? [a, b] : [b, a];
       return { from, to };
     }),
+    // Relative to now (SPEC §5.5): the longer duration is `from_ago`; equal lengths are refused.
+    fc
+      .tuple(durationArb, durationArb)
+      .filter(([a, b]) => durationMs(a) !== durationMs(b))
+      .map(([a, b]): Window => (durationMs(a) > durationMs(b) ? { from_ago: a, to_ago: b } : { from_ago: b, to_ago: a })),
   );
 }
 

@@ -113,6 +113,8 @@ class Reference {
 
   private inWindow(at: number, w: Window): boolean {
     if ('last' in w) return at > this.nowMs - durationMs(w.last) && at <= this.nowMs;
+    // SPEC §5.5: (now - from_ago, now - to_ago].
+    if ('from_ago' in w) return at > this.nowMs - durationMs(w.from_ago) && at <= this.nowMs - durationMs(w.to_ago);
     return at >= parseInstant(w.from)! && at <= parseInstant(w.to)!;
   }
 

@@ -1,5 +1,5 @@
 import type { BehavioralBlock, Block, Comparison, Condition, Duration, Query, Relation, Scalar } from '../../definition/ast.js';
-import { DEFAULT_COUNT, countHolds, isComparison } from '../../definition/ast.js';
+import { DEFAULT_COUNT, countHolds, isComparison, isRelativeWindow } from '../../definition/ast.js';
 import { TIME_UNIT_MS, parseInstant } from '../../definition/operators.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
 import type { AttributeType, RecordKind } from '../../schema/types.js';
@@ -203,6 +203,10 @@ export class ContactEvaluator {
     if (w && 'last' in w) {
       lo = now - durationMs(w.last);
       exclusive = true;
+    } else if (w && isRelativeWindow(w)) {
+      lo = now - durationMs(w.from_ago);
+      exclusive = true;
+      hi = now - durationMs(w.to_ago);
     } else if (w) {
       lo = parseInstant(w.from)!;
       hi = parseInstant(w.to)!;

@@ -41,6 +41,9 @@ function queryDurations(blocks: Block[], out: number[] = []): number[] {
     if (b.kind === 'behavioral') {
       if (b.where) conditionDurations(b.where, out);
       if (b.window && 'last' in b.window) out.push(b.window.last.amount * TIME_UNIT_MS[b.window.last.unit]);
+      if (b.window && 'from_ago' in b.window) {
+        for (const e of [b.window.from_ago, b.window.to_ago]) out.push(e.amount * TIME_UNIT_MS[e.unit]);
+      }
     }
     if (b.kind === 'group') queryDurations(b.blocks, out);
   }
@@ -172,6 +175,24 @@ describe('nextChangeAt', () => {
     expect(nextChangeAt(query, { ...contact(), interactions: opens(2 * DAY, -HOUR) }, env())).toBeUndefined();
     // Both ends of the window are inside it.
     expect(nextChangeAt(query, { ...contact(), interactions: opens(DAY) }, env())).toEqual(at(DAY));
+  });
+
+  it('enters a relative window at t + to_ago and leaves it at t + from_ago, exactly', () => {
+    const lapsed: Query = { blocks: [{ kind: 'behavioral', interaction: 'email_open', window: { from_ago: days(90), to_ago: days(30) } }] };
+    const evaluatorAt = (ms: number): ContactEvaluator => new ContactEvaluator({ registry, now: new Date(ms), segmentMember: () => false });
+    // Opened 10 days ago: not yet in; in from 20 days on.
+    const recent = { ...contact(), interactions: opens(-10 * DAY) };
+    expect(nextChangeAt(lapsed, recent, env())).toEqual(at(20 * DAY));
+    expect(evaluatorAt(NOW_MS + 20 * DAY - 1).evaluate(lapsed, recent).member).toBe(false);
+    expect(evaluatorAt(NOW_MS + 20 * DAY).evaluate(lapsed, recent).member).toBe(true);
+    // Opened 40 days ago: in now; out from 50 days on.
+    const inside = { ...contact(), interactions: opens(-40 * DAY) };
+    expect(nextChangeAt(lapsed, inside, env())).toEqual(at(50 * DAY));
+    expect(evaluatorAt(NOW_MS + 50 * DAY - 1).evaluate(lapsed, inside).member).toBe(true);
+    expect(evaluatorAt(NOW_MS + 50 * DAY).evaluate(lapsed, inside).member).toBe(false);
+    // Exactly 90 days old: out for good. A future-dated one: in at t + to_ago, not at t.
+    expect(nextChangeAt(lapsed, { ...contact(), interactions: opens(-90 * DAY) }, env())).toBeUndefined();
+    expect(nextChangeAt(lapsed, { ...contact(), interactions: opens(2 * HOUR) }, env())).toEqual(at(30 * DAY + 2 * HOUR));
   });
 
   it('never changes for past interactions without a window', () => {

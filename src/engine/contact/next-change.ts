@@ -1,5 +1,5 @@
 import type { BehavioralBlock, Block, Condition, Duration, Query } from '../../definition/ast.js';
-import { isComparison } from '../../definition/ast.js';
+import { isComparison, isRelativeWindow } from '../../definition/ast.js';
 import { TIME_UNIT_MS, parseInstant } from '../../definition/operators.js';
 import { isTimeDependentComparison, isTimeDependentCondition, monthChangeAt } from '../../compiler/next-change.js';
 import { SegmataError } from '../../errors.js';
@@ -135,13 +135,23 @@ class CandidateFinder {
     const w = b.window;
     const lastMs = w && 'last' in w ? durationMs(w.last) : undefined;
     const range = w && 'from' in w ? [parseInstant(w.from)!, parseInstant(w.to)!] : undefined;
+    // A window relative to now holds t while now is in [t + to_ago, t + from_ago): those two only.
+    const ago = w && isRelativeWindow(w) ? [durationMs(w.to_ago), durationMs(w.from_ago)] : undefined;
+    const offerFor = (t: number): void => {
+      if (ago) {
+        this.offer(t + ago[0]!);
+        this.offer(t + ago[1]!);
+        return;
+      }
+      if (range && (t < range[0]! || t > range[1]!)) return;
+      // Counted from t on (a future-dated interaction starts counting when it happens) …
+      this.offer(t);
+      // … and, in a window `last d`, out again from t + d.
+      if (lastMs !== undefined) this.offer(t + lastMs);
+    };
     if (!b.where && this.data.timesOf) {
       // No filter: the instants are all it takes (the resident state gives them without rows).
-      for (const t of this.data.timesOf(b.interaction)) {
-        if (range && (t < range[0]! || t > range[1]!)) continue;
-        this.offer(t);
-        if (lastMs !== undefined) this.offer(t + lastMs);
-      }
+      for (const t of this.data.timesOf(b.interaction)) offerFor(t);
       return;
     }
     const timedWhere = b.where !== undefined && isTimeDependentCondition(b.where);
@@ -152,12 +162,7 @@ class CandidateFinder {
         if (timedWhere) this.condition(b.where, 'interaction', i, {});
         else if (!(this.evaluator ??= new ContactEvaluator({ registry: this.env.registry, now: this.env.now, segmentMember: NOT_A_MEMBER })).holds(b.where, 'interaction', i, {})) continue;
       }
-      const t = i.occurred_at.getTime();
-      if (range && (t < range[0]! || t > range[1]!)) continue;
-      // Counted from t on (a future-dated interaction starts counting when it happens) …
-      this.offer(t);
-      // … and, in a window `last d`, out again from t + d.
-      if (lastMs !== undefined) this.offer(t + lastMs);
+      offerFor(i.occurred_at.getTime());
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Block, Comparison, Condition, Query } from '../../definition/ast.js';
-import { isComparison } from '../../definition/ast.js';
+import { isComparison, isRelativeWindow } from '../../definition/ast.js';
 import { TIME_UNIT_MS, parseInstant } from '../../definition/operators.js';
 import type { SchemaRegistry } from '../../schema/registry.js';
 
@@ -40,7 +40,14 @@ export function needsOf(queries: readonly Query[], registry: SchemaRegistry, fro
         if (!t) needs.interactions.set(b.interaction, (t = { properties: new Set(), horizon: Infinity }));
         if (b.where) for (const c of comparisons(b.where)) t.properties.add(c.attr);
         const w = b.window;
-        const start = !w ? -Infinity : 'last' in w ? from - w.last.amount * TIME_UNIT_MS[w.last.unit] : (parseInstant(w.from) ?? -Infinity);
+        // The far edge: `last`, or a relative window's `from_ago` (its `to_ago` only ends it sooner).
+        const start = !w
+          ? -Infinity
+          : 'last' in w
+            ? from - w.last.amount * TIME_UNIT_MS[w.last.unit]
+            : isRelativeWindow(w)
+              ? from - w.from_ago.amount * TIME_UNIT_MS[w.from_ago.unit]
+              : (parseInstant(w.from) ?? -Infinity);
         t.horizon = Math.min(t.horizon, start);
       }
     }
