@@ -3,7 +3,7 @@
  * (profile / behavioral / segment / group), its estimate, and move / remove buttons.
  */
 import { createContext, useContext, useId } from 'react';
-import type { Relation, Window } from '../../../src/definition/ast.js';
+import type { Relation, RelativeWindow, Window } from '../../../src/definition/ast.js';
 import { RELATION_WORDS } from '../../../src/definition/describe.js';
 import type { Segment } from '../api/types';
 import { formatCount, noun } from '../ui/format';
@@ -161,8 +161,8 @@ function SegmentPicker({ block }: { block: Extract<BlockState, { kind: 'segment'
   );
 }
 
-type WindowMode = 'none' | 'last' | 'between';
-const windowMode = (w: Window | undefined): WindowMode => (!w ? 'none' : 'last' in w ? 'last' : 'between');
+type WindowMode = 'none' | 'last' | 'ago' | 'between';
+const windowMode = (w: Window | undefined): WindowMode => (!w ? 'none' : 'last' in w ? 'last' : 'from_ago' in w ? 'ago' : 'between');
 
 function BehavioralEditor({ block }: { block: BehavioralBlockState }) {
   const ctx = useBlocks();
@@ -204,16 +204,26 @@ function BehavioralEditor({ block }: { block: BehavioralBlockState }) {
           onChange={(e) => {
             const m = e.target.value as WindowMode;
             const today = new Date().toISOString().slice(0, 10);
-            setWindow(m === 'none' ? undefined : m === 'last' ? { last: { amount: 30, unit: 'days' } } : { from: today, to: today });
+            setWindow(
+              m === 'none'
+                ? undefined
+                : m === 'last'
+                  ? { last: { amount: 30, unit: 'days' } }
+                  : m === 'ago'
+                    ? { from_ago: { amount: 90, unit: 'days' }, to_ago: { amount: 30, unit: 'days' } }
+                    : { from: today, to: today },
+            );
           }}
         >
           <option value="none">any time</option>
           <option value="last">in the last…</option>
+          <option value="ago">between … and … ago</option>
           <option value="between">between two dates</option>
         </select>
         {block.window && 'last' in block.window && (
           <DurationInput value={block.window.last} amountLabel="Amount of time" unitLabel="Time unit" onChange={(last) => setWindow({ last })} />
         )}
+        {block.window && 'from_ago' in block.window && <BetweenAgo window={block.window} onChange={setWindow} />}
         {block.window && 'from' in block.window && <BetweenDates window={block.window} onChange={setWindow} />}
         <FieldErrors messages={msg('window')} />
       </div>
@@ -275,6 +285,18 @@ function BehavioralEditor({ block }: { block: BehavioralBlockState }) {
         )}
       </div>
     </div>
+  );
+}
+
+/** A window relative to now (SPEC §5.5): "between 90 days and 30 days ago"; the first must be the longer (the API names it otherwise). */
+function BetweenAgo({ window, onChange }: { window: RelativeWindow; onChange: (w: Window) => void }) {
+  return (
+    <span className="inline-fields">
+      <DurationInput value={window.from_ago} amountLabel="From how long ago" unitLabel="From unit" onChange={(from_ago) => onChange({ ...window, from_ago })} />
+      <span className="muted">and</span>
+      <DurationInput value={window.to_ago} amountLabel="To how long ago" unitLabel="To unit" onChange={(to_ago) => onChange({ ...window, to_ago })} />
+      <span className="muted">ago</span>
+    </span>
   );
 }
 

@@ -81,12 +81,13 @@ describe('definition ↔ designer state', () => {
     expect(roundTrip(def)).toEqual(def);
   });
 
-  it('round-trips behavioral blocks: bare, with where, last window, from-to window, count', () => {
+  it('round-trips behavioral blocks: bare, with where, last window, from-to window, relative window, count', () => {
     const def = dyn([
       { kind: 'behavioral', interaction: 'email_open' },
       { relation: 'or', kind: 'behavioral', interaction: 'email_click', where: { attr: 'link_url', op: 'contains', value: 'pricing' } },
       { relation: 'and_also', kind: 'behavioral', interaction: 'website_visit', window: { last: { amount: 2, unit: 'weeks' } } },
       { relation: 'but_not', kind: 'behavioral', interaction: 'form_submit', window: { from: '2024-01-01', to: '2024-03-31T23:59:59Z' }, count: { op: 'eq', value: 0 } },
+      { relation: 'and_also', kind: 'behavioral', interaction: 'email_open', window: { from_ago: { amount: 90, unit: 'days' }, to_ago: { amount: 30, unit: 'days' } } },
       {
         relation: 'or',
         kind: 'behavioral',
@@ -286,6 +287,7 @@ const { condition } = fc.letrec<{ condition: Condition }>((tie) => ({
 const window = fc.oneof(
   fc.record({ last: duration }),
   fc.record({ from: fc.constant('2024-01-01'), to: fc.constant('2024-02-01T00:00:00Z') }),
+  fc.record({ from_ago: duration, to_ago: duration }),
 );
 const count = fc.record({ op: fc.constantFrom('gte', 'gt', 'eq', 'lte', 'lt' as const), value: fc.integer({ min: 0, max: 10 }) });
 const relation = fc.constantFrom('or', 'and_also', 'but_not' as const);
