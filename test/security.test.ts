@@ -275,6 +275,22 @@ describe('the server answers', () => {
   });
 });
 
+describe('key names', () => {
+  it('hold no control characters on a local database either, as through the API (nothing is created)', async () => {
+    const tmp = tempDir('segmata-keyname-');
+    try {
+      const db = join(tmp.dir, 'k.duckdb');
+      const bad = await runCli(['--db', db, 'keys', 'create', '--role', 'viewer', '--name', 'line\nbreak']);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/control characters|one line/);
+      const list = await runCli(['--db', db, 'keys', 'list']);
+      expect(list.stdout).not.toContain('line');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
 describe('the database files', () => {
   it('are created readable and writable by their owner only (0600), the WAL too', async () => {
     const { dir, cleanup } = tempDir('segmata-security-mode-');

@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SegmataError } from '../../errors.js';
 import type { SqlRunner, Store } from '../../store/store.js';
+import { ONE_LINE_PATTERN } from '../../definition/json-schema.js';
+
+const ONE_LINE = new RegExp(ONE_LINE_PATTERN);
 
 /** What a key may do: viewer reads; editor also changes data and segments; admin also keys, webhooks and schema. */
 export type Role = 'viewer' | 'editor' | 'admin';
@@ -32,6 +35,12 @@ export function parseRole(value: string): Role {
 
 /** A new key; its secret is in the result only (stored hashed), to be shown once. */
 export async function createKey(store: Store, role: Role, name: string, now: Date): Promise<ApiKey & { key: string }> {
+  // The API's schema refuses these too; the check here holds the CLI on a database file to the same rule.
+  if (name.length === 0 || name.length > 100 || !ONE_LINE.test(name)) {
+    throw new SegmataError('invalid_argument', 'name: a key name is 1-100 characters on one line (no line breaks, tabs or escapes)', [
+      { path: 'name', message: 'must be 1-100 characters without control characters' },
+    ]);
+  }
   const key = `${KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
   const id = `key_${randomBytes(6).toString('hex')}`;
   const prefix = key.slice(0, KEY_PREFIX.length + 6);
