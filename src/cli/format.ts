@@ -1,7 +1,7 @@
-export { csvField, jsonValue, plain } from '../engine/records/values.js';
+export { jsonValue } from '../engine/records/values.js';
 /** "1 member", "2 members": a count and its noun in agreement, in every message. */
 export { plural } from '../definition/describe.js';
-/** Small text renderers for the terminal: aligned tables, CSV fields, dates. */
+/** Small text renderers for the terminal: aligned tables, dates. (CSV cells: engine/segments/csv-lines.ts.) */
 
 export function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
